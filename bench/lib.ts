@@ -1,0 +1,83 @@
+// Shared pieces for benchmarks: run a shell pipeline, time it, read each stage's peak RSS.
+// Benchmarks compare against a baseline measured in the same run and report ratios.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (bench/ compiles to dist/bench/). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** bin/ holds the command shims; benchmarks put it first on PATH. */
+export const binDir = join(repoRoot, 'bin');
+
+const GNU_TIME = '/usr/bin/time';
+
+export interface StageStats {
+  label: string;
+  maxRssBytes: number;
+}
+
+export interface Measurement {
+  seconds: number;
+  stages: StageStats[];
+}
+
+/** A scratch directory removed by the returned function. */
+export function scratchDir(prefix = 'glp-bench-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(process.env.GL_PIPES_BENCH_DIR ?? tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Runs `script` with `bash -o pipefail`. Inside the script, write `$(measure LABEL) command ...`
+ * to record the command's peak RSS under LABEL. Returns wall time and each measured stage.
+ */
+export async function measureShell(script: string, env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
+  if (!existsSync(GNU_TIME)) throw new Error(`benchmarks need GNU time at ${GNU_TIME} (Debian package "time")`);
+  const scratch = scratchDir('glp-measure-');
+  const statsFile = join(scratch.dir, 'stats');
+  const prelude = `measure() { printf '%s -a -o %q -f %q' ${GNU_TIME} ${JSON.stringify(statsFile)} "$1"$'\\t%M'; }\n`;
+  const started = process.hrtime.bigint();
+  try {
+    await new Promise<void>((resolvePromise, reject) => {
+      const child = spawn('bash', ['-o', 'pipefail', '-c', prelude + script], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, ...env },
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`benchmark script failed (${code}): ${script}`))));
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const stages = existsSync(statsFile)
+      ? readFileSync(statsFile, 'utf8')
+          .split('\n')
+          .filter((line) => line.includes('\t'))
+          .map((line) => {
+            const [label, kib] = line.split('\t');
+            return { label, maxRssBytes: Number(kib) * 1024 };
+          })
+      : [];
+    return { seconds, stages };
+  } finally {
+    scratch.remove();
+  }
+}
+
+/** Runs a command and returns its stdout as text. */
+export function capture(command: string, args: string[]): string {
+  return execFileSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+}
+
+export function mibPerSecond(bytes: number, seconds: number): number {
+  return bytes / 2 ** 20 / seconds;
+}
+
+/** Prints a small aligned table. */
+export function printTable(title: string, header: string[], rows: (string | number)[][]): void {
+  const cells = [header, ...rows.map((row) => row.map((cell) => (typeof cell === 'number' ? cell.toFixed(2) : cell)))];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => String(row[i] ?? '').length)));
+  console.log(`\n## ${title}`);
+  for (const row of cells) console.log(row.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  ').trimEnd());
+}
