@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { openS3Backend } from '../../src/local/s3/index.js';
-import { startS3Server } from './s3-server.js';
+import { errorCode, rawRequest, startS3Server } from './s3-server.js';
 
 async function scratch(t: { teardown(cleanUp: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'gl-s3-restart-'));
@@ -99,4 +99,21 @@ t.test('kill -9 in the middle of an upload: nothing half-written is visible afte
   t.equal(await (await restarted.client().send(new GetObjectCommand({ Bucket: 'crash', Key: 'acknowledged' }))).Body!.transformToString(), 'safe');
   t.same(await readdir(join(dataDir, 'tmp')), []);
   t.equal((await readdir(join(dataDir, 'buckets', 'crash', 'blobs'))).length, 1);
+});
+
+t.test('bytes removed behind its back: 500 InternalError naming the cause, reported to the server', async (t) => {
+  const dataDir = await scratch(t);
+  const reported: unknown[] = [];
+  const server = await startS3Server({ dataDir, onInternalError: (error) => reported.push(error) });
+  t.teardown(() => server.close());
+  await server.client().send(new CreateBucketCommand({ Bucket: 'bkt' }));
+  await server.backend.putObject('bkt', 'doomed', Buffer.from('x'));
+  const [blob] = await readdir(join(dataDir, 'buckets', 'bkt', 'blobs'));
+  await rm(join(dataDir, 'buckets', 'bkt', 'blobs', blob!));
+  const answer = await rawRequest(server.endpoint, { method: 'GET', path: '/bkt/doomed' });
+  t.equal(answer.status, 500);
+  t.equal(errorCode(answer.body), 'InternalError');
+  t.match(answer.body, /ENOENT/);
+  t.equal(reported.length, 1);
+  t.match(reported[0], { code: 'ENOENT' });
 });

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openS3Backend, type S3Backend } from '../../src/local/s3/index.js';
+import { openS3Backend, type S3Backend, type S3BackendOptions } from '../../src/local/s3/index.js';
 
 export interface S3TestServer {
   endpoint: string;
@@ -22,9 +22,9 @@ export interface S3TestServer {
 }
 
 /** Starts an endpoint on 127.0.0.1, on a fresh data directory unless one is given. */
-export async function startS3Server(options: { dataDir?: string; region?: string } = {}): Promise<S3TestServer> {
+export async function startS3Server(options: Omit<S3BackendOptions, 'dataDir'> & { dataDir?: string } = {}): Promise<S3TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'gl-s3-')));
-  const backend = await openS3Backend({ dataDir, region: options.region });
+  const backend = await openS3Backend({ ...options, dataDir });
   const requests: S3TestServer['requests'] = [];
   const server = http.createServer((req, res) => {
     requests.push({ method: req.method!, url: req.url!, headers: req.headers });

@@ -73,6 +73,8 @@ t.test('what is outside the subset is refused by name, never half done', async (
     t.equal(answer.status, 405, `${method} ${path}`);
     t.equal(errorCode(answer.body), 'MethodNotAllowed');
   }
+  const noBucket = await rawRequest(server.endpoint, { method: 'GET', path: '//k' });
+  t.equal(errorCode(noBucket.body), 'InvalidURI', 'a key needs a bucket');
   const listed = await rawRequest(server.endpoint, { method: 'GET', path: '/data?list-type=2' });
   t.match(listed.body, /<Key>k<\/Key>/);
   t.notMatch(listed.body, /copy|tagged|cold|big/, 'no refused request stored anything');

@@ -65,7 +65,9 @@ export function planBody(headers: IncomingHttpHeaders): BodyPlan {
   const lengthHeader = headerValue(headers, chunked ? 'x-amz-decoded-content-length' : 'content-length');
   let length: number | undefined;
   if (lengthHeader !== undefined) {
-    if (!/^\d{1,16}$/.test(lengthHeader)) throw invalidArgument('The length of the body is not a number.', chunked ? 'x-amz-decoded-content-length' : 'Content-Length', lengthHeader);
+    if (!/^\d{1,16}$/.test(lengthHeader)) {
+      throw invalidArgument('The length of the body is not a number.', chunked ? 'x-amz-decoded-content-length' : 'Content-Length', lengthHeader);
+    }
     length = Number(lengthHeader);
   } else if (chunked) {
     throw missingContentLength();
@@ -101,7 +103,9 @@ function planChecksum(headers: IncomingHttpHeaders, chunked: boolean): BodyPlan[
   const announced = headerValue(headers, 'x-amz-sdk-checksum-algorithm');
   if (announced !== undefined) {
     if (!found) {
-      throw invalidRequest('x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.');
+      throw invalidRequest(
+        'x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.',
+      );
     }
     if (announced.toUpperCase() !== found.algorithm) throw invalidRequest('Value for x-amz-sdk-checksum-algorithm header is invalid.');
   }
@@ -189,9 +193,10 @@ export function digestFor(plan: BodyPlan): BodyDigest {
  */
 export function decodedBody(req: IncomingMessage, plan: BodyPlan): Readable & { trailers?: Map<string, string> } {
   const body = plan.chunked ? new AwsChunkedDecoder(plan.length!) : new PassThrough();
-  req.on('error', (error) => body.destroy(error));
+  const cutOff = () => body.destroy(incompleteBody('The request body terminated unexpectedly'));
+  req.on('error', cutOff);
   req.on('close', () => {
-    if (!req.complete) body.destroy(new Error('the client closed the connection before the body ended'));
+    if (!req.complete) cutOff();
   });
   req.pipe(body);
   return body;
@@ -199,7 +204,6 @@ export function decodedBody(req: IncomingMessage, plan: BodyPlan): Readable & { 
 
 /** Throws the S3 error for the first promise the body broke; call after the body has ended. */
 export function verifyBody(plan: BodyPlan, digest: BodyDigest, trailers: Map<string, string> | undefined): void {
-  if (!plan.chunked && plan.length !== undefined && digest.size !== plan.length) throw incompleteBody();
   if (plan.md5 && !plan.md5.equals(digest.digest('MD5'))) {
     throw new S3Error('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.', {
       ExpectedDigest: plan.md5.toString('base64'),

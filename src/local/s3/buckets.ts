@@ -4,7 +4,7 @@ import { S3Error, invalidArgument, malformedXml, notImplemented } from './errors
 import { OWNER, allowOnly, refuseHeaders, type Exchange } from './exchange.js';
 import { readSmallBody } from './body.js';
 import { sendEmpty, sendXml } from './respond.js';
-import { S3_NAMESPACE, XmlSyntaxError, element, parseXml } from './xml.js';
+import { S3_NAMESPACE, element, parseRequestXml } from './xml.js';
 
 const US_EAST_1 = 'us-east-1';
 
@@ -17,27 +17,19 @@ export async function createBucket({ req, res, store, bucket, region }: Exchange
   const created = await store.createBucket(bucket);
   // Outside us-east-1 S3 refuses to create a bucket twice; us-east-1 answers 200 for legacy reasons.
   if (!created && region !== US_EAST_1) {
-    throw new S3Error('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', {
-      BucketName: bucket,
-    });
+    const message = 'Your previous request to create the named bucket succeeded and you already own it.';
+    throw new S3Error('BucketAlreadyOwnedByYou', 409, message, { BucketName: bucket });
   }
   sendEmpty(res, 200, { location: `/${bucket}` });
 }
 
 function locationConstraint(document: string): string {
   if (document.trim() === '') return '';
-  let root;
-  try {
-    root = parseXml(document);
-  } catch (error) {
-    if (error instanceof XmlSyntaxError) throw malformedXml();
-    throw error;
-  }
-  if (root.name !== 'CreateBucketConfiguration') throw malformedXml();
+  const root = parseRequestXml(document, 'CreateBucketConfiguration');
   let constraint = '';
   for (const child of root.children) {
     if (child.name === 'LocationConstraint') constraint = child.text.trim();
-    else if (child.name === 'Location' || child.name === 'Bucket' || child.name === 'Tags') throw notImplemented(`CreateBucketConfiguration/${child.name}`);
+    else if (['Location', 'Bucket', 'Tags'].includes(child.name)) throw notImplemented(`CreateBucketConfiguration/${child.name}`);
     else throw malformedXml();
   }
   return constraint;
@@ -45,7 +37,8 @@ function locationConstraint(document: string): string {
 
 function checkLocation(constraint: string, region: string): void {
   if (region === US_EAST_1 && constraint === US_EAST_1) {
-    throw new S3Error('InvalidLocationConstraint', 400, 'The specified location-constraint is not valid', { LocationConstraint: constraint });
+    const message = 'The specified location-constraint is not valid';
+    throw new S3Error('InvalidLocationConstraint', 400, message, { LocationConstraint: constraint });
   }
   const wanted = constraint === '' ? US_EAST_1 : constraint;
   if (wanted !== region) {
@@ -83,14 +76,18 @@ export async function listBuckets({ res, store, query, region }: Exchange): Prom
   const matching = store.listBuckets().filter(({ name }) => name.startsWith(prefix) && (after === undefined || name > after));
   const page = matching.slice(0, max);
   const next = matching.length > page.length ? Buffer.from(page.at(-1)!.name).toString('base64') : undefined;
-  const buckets = page
-    .map(({ name, created }) => `<Bucket>${element('Name', name)}${element('CreationDate', created)}${element('BucketRegion', region)}</Bucket>`)
-    .join('');
+  const buckets = page.map(
+    ({ name, created }) => `<Bucket>${element('Name', name)}${element('CreationDate', created)}${element('BucketRegion', region)}</Bucket>`,
+  );
   sendXml(
     res,
     200,
-    `<ListAllMyBucketsResult xmlns="${S3_NAMESPACE}"><Owner>${element('ID', OWNER.id)}${element('DisplayName', OWNER.displayName)}</Owner>` +
-      `<Buckets>${buckets}</Buckets>${next ? element('ContinuationToken', next) : ''}${prefix ? element('Prefix', prefix) : ''}</ListAllMyBucketsResult>`,
+    `<ListAllMyBucketsResult xmlns="${S3_NAMESPACE}">` +
+      `<Owner>${element('ID', OWNER.id)}${element('DisplayName', OWNER.displayName)}</Owner>` +
+      `<Buckets>${buckets.join('')}</Buckets>` +
+      (next ? element('ContinuationToken', next) : '') +
+      (prefix ? element('Prefix', prefix) : '') +
+      '</ListAllMyBucketsResult>',
   );
 }
 

@@ -5,7 +5,7 @@ import { S3Error, invalidRequest, malformedXml, notImplemented } from './errors.
 import type { Exchange } from './exchange.js';
 import { checkKey, urlEncodeName } from './names.js';
 import { sendXml } from './respond.js';
-import { S3_NAMESPACE, XmlSyntaxError, element, parseXml, type XmlElement } from './xml.js';
+import { S3_NAMESPACE, element, parseRequestXml, type XmlElement } from './xml.js';
 
 const MAX_OBJECTS = 1000;
 // 1,000 keys of 1,024 bytes, each character possibly written as a 6-byte reference, plus the markup.
@@ -42,14 +42,7 @@ interface DeleteEntry {
 }
 
 function parseDelete(document: string): { keys: DeleteEntry[]; quiet: boolean } {
-  let root: XmlElement;
-  try {
-    root = parseXml(document);
-  } catch (error) {
-    if (error instanceof XmlSyntaxError) throw malformedXml();
-    throw error;
-  }
-  if (root.name !== 'Delete') throw malformedXml();
+  const root = parseRequestXml(document, 'Delete');
   const keys: DeleteEntry[] = [];
   let quiet = false;
   for (const child of root.children) {

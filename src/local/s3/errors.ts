@@ -58,5 +58,7 @@ export const methodNotAllowed = (method: string, resourceType: 'SERVICE' | 'BUCK
     ResourceType: resourceType,
   });
 
-export const internalError = (cause: unknown) =>
-  new S3Error('InternalError', 500, `We encountered an internal error. Please try again. (${cause instanceof Error ? cause.message : String(cause)})`);
+export const internalError = (cause: unknown) => {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new S3Error('InternalError', 500, `We encountered an internal error. Please try again. (${why})`);
+};

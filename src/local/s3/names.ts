@@ -39,14 +39,15 @@ export interface Target {
 export function parseTarget(rawUrl: string): Target {
   const query = rawUrl.indexOf('?');
   const path = query < 0 ? rawUrl : rawUrl.slice(0, query);
-  if (!path.startsWith('/')) throw new S3Error('InvalidURI', 400, "Couldn't parse the specified URI.", { URI: rawUrl });
+  const invalid = () => new S3Error('InvalidURI', 400, "Couldn't parse the specified URI.", { URI: rawUrl });
   const slash = path.indexOf('/', 1);
   const rawBucket = slash < 0 ? path.slice(1) : path.slice(1, slash);
   const rawKey = slash < 0 ? '' : path.slice(slash + 1);
+  if (!path.startsWith('/') || (rawBucket === '' && slash >= 0)) throw invalid();
   try {
     return { bucket: decodeURIComponent(rawBucket), key: decodeURIComponent(rawKey) };
   } catch {
-    throw new S3Error('InvalidURI', 400, "Couldn't parse the specified URI.", { URI: rawUrl });
+    throw invalid();
   }
 }
 

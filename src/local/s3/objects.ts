@@ -3,14 +3,14 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { contentEncodings, decodedBody, digestFor, headerValue, planBody, verifyBody } from './body.js';
-import { S3Error, missingContentLength, notImplemented, preconditionFailed } from './errors.js';
+import { S3Error, invalidArgument, missingContentLength, notImplemented, preconditionFailed } from './errors.js';
 import { allowOnly, refuseHeaders, refuseParameters, type Exchange } from './exchange.js';
 import { chooseRange } from './range.js';
 import { sendEmpty } from './respond.js';
 import { etagMatches, type ObjectFields, type ObjectRecord, type WriteCondition } from './store.js';
 
 /** S3's limit for a single PUT. */
-export const MAX_PUT_BYTES = 5 * 1024 ** 3;
+const MAX_PUT_BYTES = 5 * 1024 ** 3;
 const MAX_METADATA_BYTES = 2048;
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-language', 'expires'];
@@ -91,7 +91,9 @@ function uploadFields(headers: IncomingHttpHeaders): Omit<ObjectFields, 'checksu
 
 function writeCondition(headers: IncomingHttpHeaders): WriteCondition {
   const ifNoneMatch = headerValue(headers, 'if-none-match');
-  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') throw notImplemented(`If-None-Match: ${ifNoneMatch} on PutObject (only * is supported)`);
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
+    throw notImplemented(`If-None-Match: ${ifNoneMatch} on PutObject (only * is supported)`);
+  }
   return { ifNoneMatch, ifMatch: headerValue(headers, 'if-match') };
 }
 
@@ -105,7 +107,9 @@ export async function getObject(exchange: Exchange): Promise<void> {
   const { record, file } = await store.openObject(bucket, key);
   let streaming = false;
   try {
-    if (notModified(req.headers, record)) return sendEmpty(res, 304, { etag: quoted(record.etag), 'last-modified': httpDate(record) });
+    if (notModified(req.headers, record)) {
+      return sendEmpty(res, 304, { etag: quoted(record.etag), 'last-modified': httpDate(record) });
+    }
     const range = chooseRange(headerValue(req.headers, 'range'), record.size);
     if (range.kind === 'unsatisfiable') {
       throw new S3Error('InvalidRange', 416, 'The requested range is not satisfiable', {
@@ -116,7 +120,11 @@ export async function getObject(exchange: Exchange): Promise<void> {
     const headers = objectHeaders(record);
     for (const name of RESPONSE_OVERRIDES) {
       const value = query.get(`response-${name}`);
-      if (value !== null) headers[name] = value;
+      if (value === null) continue;
+      if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+        throw invalidArgument(`response-${name} is not a valid header value.`, `response-${name}`, value);
+      }
+      headers[name] = value;
     }
     let status = 200;
     let start = 0;
@@ -171,9 +179,17 @@ function objectHeaders(record: ObjectRecord): OutgoingHttpHeaders {
   return headers;
 }
 
+const DELETE_REFUSED = [
+  'if-match',
+  'x-amz-if-match-last-modified-time',
+  'x-amz-if-match-size',
+  'x-amz-bypass-governance-retention',
+  'x-amz-mfa',
+];
+
 export async function deleteObject({ req, res, store, bucket, key, query }: Exchange): Promise<void> {
   refuseParameters(query, ['versionId']);
-  refuseHeaders(req.headers, ['if-match', 'x-amz-if-match-last-modified-time', 'x-amz-if-match-size', 'x-amz-bypass-governance-retention', 'x-amz-mfa']);
+  refuseHeaders(req.headers, DELETE_REFUSED);
   await store.deleteObject(bucket, key);
   sendEmpty(res, 204);
 }

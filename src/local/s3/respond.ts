@@ -48,10 +48,7 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: unkn
   const details = Object.entries(s3Error.details)
     .map(([name, value]) => element(name, value))
     .join('');
-  sendXml(
-    res,
-    s3Error.status,
-    `<Error>${element('Code', s3Error.code)}${element('Message', s3Error.message)}${details}${element('Resource', resource)}${element('RequestId', requestId)}</Error>`,
-  );
+  const fields = element('Code', s3Error.code) + element('Message', s3Error.message) + details;
+  sendXml(res, s3Error.status, `<Error>${fields}${element('Resource', resource)}${element('RequestId', requestId)}</Error>`);
   return s3Error;
 }

@@ -29,6 +29,9 @@ const HANDLERS: Record<string, Handler> = {
 // Headers that ask for something gl-local cannot check, whatever the operation.
 const ALWAYS_REFUSED = ['x-amz-expected-bucket-owner', 'x-amz-request-payer', 'x-amz-source-expected-bucket-owner'];
 
+// How a response fails when the client hangs up in the middle: not gl-local's fault, not worth a log line.
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
+
 export interface ServeOptions {
   store: S3Store;
   region: string;
@@ -64,6 +67,7 @@ export async function serve(options: ServeOptions, req: IncomingMessage, res: Se
     await handler(exchange);
   } catch (error) {
     const answered = sendError(req, res, error, resource, requestId);
-    if (answered.status >= 500 && answered.code === 'InternalError') options.onInternalError?.(error);
+    const clientGone = CLIENT_GONE.has((error as NodeJS.ErrnoException).code ?? '');
+    if (answered.code === 'InternalError' && !clientGone) options.onInternalError?.(error);
   }
 }

@@ -68,7 +68,7 @@ export class S3Store {
   private readonly bucketsDir: string;
   private readonly tmpDir: string;
 
-  private constructor(readonly dataDir: string) {
+  private constructor(dataDir: string) {
     this.bucketsDir = join(dataDir, 'buckets');
     this.tmpDir = join(dataDir, 'tmp');
   }
@@ -98,7 +98,9 @@ export class S3Store {
     const referenced = new Set<string>();
     for (const file of await readdir(join(dir, 'objects'))) {
       const record = (await readJson(join(dir, 'objects', file))) as ObjectRecord | undefined;
-      if (typeof record?.key !== 'string' || file !== recordFileName(record.key)) fail(`objects/${file} is not the record of the key it names`);
+      if (typeof record?.key !== 'string' || file !== recordFileName(record.key)) {
+        fail(`objects/${file} is not the record of the key it names`);
+      }
       if (!blobs.has(record.blob)) fail(`the bytes of ${JSON.stringify(record.key)} (blobs/${record.blob}) are missing`);
       referenced.add(record.blob);
       state.objects.set(record.key, record);

@@ -1,6 +1,8 @@
 // Just enough XML for S3: escaping for the documents gl-local writes, and a strict little parser for
 // the two request bodies it reads (CreateBucketConfiguration, Delete). No DTDs, so no entity games.
 
+import { malformedXml } from './errors.js';
+
 export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
@@ -139,6 +141,19 @@ export function parseXml(source: string): XmlElement {
   skipMisc();
   if (at !== source.length) fail('content after the root element');
   return root;
+}
+
+/** Parses a request body that must be one `root` element; anything else is S3's MalformedXML. */
+export function parseRequestXml(document: string, root: string): XmlElement {
+  let element: XmlElement;
+  try {
+    element = parseXml(document);
+  } catch (error) {
+    if (error instanceof XmlSyntaxError) throw malformedXml();
+    throw error;
+  }
+  if (element.name !== root) throw malformedXml();
+  return element;
 }
 
 function localName(qualified: string): string {
