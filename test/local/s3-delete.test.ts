@@ -46,6 +46,7 @@ t.test('DeleteObjects refuses malformed or unchecked documents', async (t) => {
     ['bad Quiet', '<Delete><Object><Key>a</Key></Object><Quiet>maybe</Quiet></Delete>'],
     ['a DTD', '<!DOCTYPE x [<!ENTITY e "boom">]><Delete><Object><Key>&e;</Key></Object></Delete>'],
     ['1,001 objects', many],
+    ['nested a million deep', `<Delete>${'<a>'.repeat(1_000_000)}`],
   ]) {
     const answer = await post(document!);
     t.equal(answer.status, 400, name);

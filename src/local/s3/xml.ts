@@ -42,6 +42,7 @@ export interface XmlElement {
 export class XmlSyntaxError extends Error {}
 
 const NAME = /[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?/y;
+const MAX_DEPTH = 16;
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** Parses one XML document into its root element; throws XmlSyntaxError on anything malformed. */
@@ -79,7 +80,8 @@ export function parseXml(source: string): XmlElement {
       if (!(code >= 0 && code <= 0x10ffff)) return fail(`unknown entity ${whole}`);
       return String.fromCodePoint(code);
     });
-  const readElement = (): XmlElement => {
+  const readElement = (depth: number): XmlElement => {
+    if (depth > MAX_DEPTH) fail('elements nested too deeply');
     if (source[at] !== '<') fail('expected an element');
     at++;
     const qualified = readName();
@@ -127,7 +129,7 @@ export function parseXml(source: string): XmlElement {
       } else if (source.startsWith('<!', at) || source.startsWith('<?', at)) {
         fail('declarations are not accepted');
       } else if (source[at] === '<') {
-        node.children.push(readElement());
+        node.children.push(readElement(depth + 1));
       } else {
         const end = source.indexOf('<', at);
         node.text += decodeText(source.slice(at, end < 0 ? source.length : end));
@@ -137,7 +139,7 @@ export function parseXml(source: string): XmlElement {
   };
   skipMisc();
   if (source.startsWith('<!', at)) fail('declarations are not accepted');
-  const root = readElement();
+  const root = readElement(1);
   skipMisc();
   if (at !== source.length) fail('content after the root element');
   return root;
