@@ -1,8 +1,16 @@
-// The S3 subset gl-local serves (path-style buckets). This file fixes the contract between the
-// gl-local server and the S3 backend; the backend itself is not built yet.
+// The S3 subset gl-local serves (path-style buckets), as one backend the gl-local server hands S3
+// requests to once it has verified their signatures. docs/s3-subset.md describes what it does.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { BodyDigest } from './body.js';
+import { invalidArgument } from './errors.js';
+import { checkBucketName, checkKey, isValidBucketName } from './names.js';
+import { DEFAULT_CONTENT_TYPE } from './objects.js';
+import { nameOperation, serve } from './serve.js';
+import { S3Store } from './store.js';
+
+export { S3Error } from './errors.js';
 
 export interface S3Backend {
   /** Names the S3 operation a request is for (e.g. `GetObject`), for request logs and fault rules. */
@@ -17,21 +25,33 @@ export interface S3Backend {
 export interface S3BackendOptions {
   /** S3 state lives under this directory. */
   dataDir: string;
+  /** The region gl-local claims to be (CreateBucket location rules, HeadBucket). Default us-east-1. */
+  region?: string;
+  /** Called with the cause of every 500 InternalError the backend answers, for the server's log. */
+  onInternalError?: (error: unknown) => void;
 }
 
-export async function openS3Backend(_options: S3BackendOptions): Promise<S3Backend> {
-  const notBuilt = 'the S3 subset of gl-local is not built yet';
+/** Opens the S3 state under dataDir (creating it if needed) and returns the backend serving it. */
+export async function openS3Backend(options: S3BackendOptions): Promise<S3Backend> {
+  const store = await S3Store.open(options.dataDir);
+  const serveOptions = { store, region: options.region ?? 'us-east-1', onInternalError: options.onInternalError };
   return {
-    operation: () => 'S3',
-    async handle(_req, res) {
-      res.writeHead(501, { 'content-type': 'application/xml' });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NotImplemented</Code><Message>${notBuilt}</Message></Error>`);
+    operation: nameOperation,
+    handle: (req, res, url) => serve(serveOptions, req, res, url),
+    async putObject(bucket, key, body, contentType) {
+      checkBucketName(bucket);
+      checkKey(key);
+      if (key === '') throw invalidArgument('An object key must not be empty.');
+      const digest = new BodyDigest();
+      await store.writeObject(bucket, key, Buffer.isBuffer(body) ? Readable.from([body]) : body, digest, () => ({
+        contentType: contentType ?? DEFAULT_CONTENT_TYPE,
+        headers: {},
+        metadata: {},
+        checksums: { CRC32: digest.checksum('CRC32') },
+      }));
     },
-    async putObject() {
-      throw new Error(notBuilt);
-    },
-    async bucketExists() {
-      return false;
+    async bucketExists(bucket) {
+      return isValidBucketName(bucket) && store.hasBucket(bucket);
     },
   };
 }
