@@ -20,7 +20,7 @@ export interface SelectStats {
 }
 
 /**
- * Emits `'columns'` (string[]) once the output column names are known (at once for a SELECT
+ * Every chunk it emits holds whole output records. Emits `'columns'` (string[]) once the output column names are known (at once for a SELECT
  * list, after the header for `SELECT *` with FileHeaderInfo USE). A run-time error destroys
  * the stream with a SelectError carrying `code`, `message` and `record`.
  */
