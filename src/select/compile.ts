@@ -146,8 +146,10 @@ class Compiler {
     return positionAt(this.sql, node.start);
   }
 
+  /** The node's SQL text, shortened for messages. */
   private text(node: Expr): string {
-    return this.sql.slice(node.start, node.end);
+    const text = this.sql.slice(node.start, node.end).replace(/\s+/g, ' ');
+    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
   }
 
   private fail(code: SelectErrorCode, reason: string, node: Expr): never {
@@ -198,14 +200,14 @@ class Compiler {
       const condition = this.compile(where);
       const checked = this.require(where, condition, BOOL, 'WHERE');
       if (condition.type === NULL) this.warn('the WHERE condition is always NULL, so no record is returned', where);
-      const run = condition.run;
-      program.where = checked
-        ? (fields) => {
-            const value = run(fields);
+      const run = checked
+        ? this.located(where, (fields) => {
+            const value = condition.run(fields);
             this.check(value, BOOL, 'WHERE');
-            return value === true;
-          }
-        : (fields) => run(fields) === true;
+            return value;
+          })
+        : condition.run;
+      program.where = (fields) => run(fields) === true;
     }
     if (projection !== '*') {
       program.columnNames = projection.map((item, i) => item.alias ?? (item.expr.kind === 'column' ? refName(item.expr.ref) : `_${i + 1}`));

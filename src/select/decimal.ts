@@ -1,7 +1,7 @@
 // Exact base-10 numbers for the DECIMAL/NUMERIC type: a bigint coefficient and a scale (the
 // number of digits after the point). Precision is capped at 38 significant digits (§8.3).
 
-export const MAX_DECIMAL_PRECISION = 38;
+const MAX_DECIMAL_PRECISION = 38;
 
 const TEN = 10n;
 

@@ -9,7 +9,7 @@ export { SelectStream } from './stream.js';
 export type { SelectStats } from './stream.js';
 export { SelectError, SELECT_ERROR_CODES } from './errors.js';
 export type { SelectErrorCode, SelectErrorInfo, SqlPosition } from './errors.js';
-export { DEFAULT_CSV_INPUT, DEFAULT_CSV_OUTPUT, MAX_RECORD_BYTES, resolveSelectParameters } from './parameters.js';
+export { DEFAULT_CSV_INPUT, DEFAULT_CSV_OUTPUT, MAX_RECORD_BYTES, resolveSelectParameters, resultParseOptions } from './parameters.js';
 export type {
   CsvInput,
   CsvInputSerialization,

@@ -1,7 +1,7 @@
 // Reserved words of the S3 Select / Glacier Select dialect (glacier-api.md §8.6, from the DG keyword
 // list). Used unquoted where a name is expected, they are a parse error; double-quote them instead.
 
-export const RESERVED_WORDS: ReadonlySet<string> = new Set(
+const RESERVED_WORDS: ReadonlySet<string> = new Set(
   `
   absolute action add all allocate alter and any are as asc assertion at authorization avg bag
   begin between bit bit_length blob bool boolean both by cascade cascaded case cast catalog char

@@ -149,7 +149,7 @@ function checkDistinct(where: string, roles: [string, string | null][]): void {
   }
 }
 
-export function resolveCsvInput(value: unknown, where = 'InputSerialization.csv'): CsvInput {
+function resolveCsvInput(value: unknown, where = 'InputSerialization.csv'): CsvInput {
   const given = members(value, where, INPUT_MEMBERS);
   const fieldDelimiter = character(given.FieldDelimiter, `${where}.FieldDelimiter`);
   // The Glacier API allows only "\n", "\r" or printable ASCII (32–126) as an input field delimiter.
@@ -179,7 +179,7 @@ export function resolveCsvInput(value: unknown, where = 'InputSerialization.csv'
   return input;
 }
 
-export function resolveCsvOutput(value: unknown, where = 'OutputSerialization.csv'): CsvOutput {
+function resolveCsvOutput(value: unknown, where = 'OutputSerialization.csv'): CsvOutput {
   const given = members(value, where, OUTPUT_MEMBERS);
   const output: CsvOutput = {
     quoteFields: enumeration(given.QuoteFields, `${where}.QuoteFields`, ['ALWAYS', 'ASNEEDED'] as const, 'InvalidQuoteFields') ?? DEFAULT_CSV_OUTPUT.quoteFields,
@@ -261,5 +261,16 @@ export function csvStringifyOptions(output: CsvOutput): StringifyOptions {
     quoted: always,
     quoted_empty: always,
     eof: true,
+  };
+}
+
+/** csv-parse options that read back what the engine writes: for consumers of result objects. */
+export function resultParseOptions(output: CsvOutput): ParseOptions {
+  return {
+    delimiter: output.fieldDelimiter,
+    record_delimiter: [output.recordDelimiter],
+    quote: output.quoteCharacter,
+    escape: output.quoteEscapeCharacter,
+    relax_column_count: true,
   };
 }

@@ -13,7 +13,7 @@ import { Timestamp, type DatePart, type ExtractPart } from './timestamp.js';
 import { INT_MAX, INT_MIN, type CastType } from './values.js';
 
 /** Glacier Select allows at most 1,048,576 columns per record (glacier-api.md §3). */
-export const MAX_COLUMNS = 1_048_576;
+const MAX_COLUMNS = 1_048_576;
 
 const TABLE_NAMES = new Set(['ARCHIVE', 'OBJECT']);
 const AGGREGATES = new Set(['AVG', 'COUNT', 'MAX', 'MIN', 'SUM']);

@@ -49,12 +49,12 @@ export function describe(value: Value): string {
   return formatValue(value) ?? '';
 }
 
-export function checkInt(n: bigint): bigint {
+function checkInt(n: bigint): bigint {
   if (n < INT_MIN || n > INT_MAX) throw new SelectError('IntegerOverflow', `integer result ${n} is outside the 64-bit range`);
   return n;
 }
 
-export function formatFloat(n: number): string {
+function formatFloat(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (n === Infinity) return '+inf';
   if (n === -Infinity) return '-inf';

@@ -4,7 +4,8 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import t from 'tap';
-import { compileSelect, MAX_RECORD_BYTES, selectParameters } from '../../src/select/index.js';
+import { parse } from 'csv-parse/sync';
+import { compileSelect, MAX_RECORD_BYTES, resultParseOptions, selectParameters } from '../../src/select/index.js';
 import { rejectionOf, run } from './helpers.js';
 
 t.test('worked examples of §8.7', async (t) => {
@@ -57,6 +58,16 @@ t.test('output options', async (t) => {
   t.equal(await run('SELECT * FROM archive', 'a,b\nc,d\n', {}, { RecordDelimiter: '_' }), 'a,b_c,d_', 'every record ends with the delimiter');
   t.equal(await run('SELECT _1 FROM archive', '"x\ny"\n'), '"x\ny"\n', 'a field holding a record delimiter is quoted');
   t.equal(await run('SELECT _1 FROM archive', 'a_b\n', {}, { RecordDelimiter: '_' }), '"a_b"_');
+});
+
+t.test('resultParseOptions reads the output back into the same records', async (t) => {
+  const csv = 'a,"b,c","d""e",\n"x\ny",\\,\'q\',\n';
+  const outputs = [{}, { QuoteFields: 'ALWAYS' }, { FieldDelimiter: '\t', RecordDelimiter: '\r\n' }, { QuoteCharacter: "'", QuoteEscapeCharacter: '\\' }, { RecordDelimiter: '_' }];
+  for (const output of outputs) {
+    const query = compileSelect(selectParameters('SELECT * FROM archive', {}, output));
+    const text = await run('SELECT * FROM archive', csv, {}, output);
+    t.same(parse(text, resultParseOptions(query.output)), [['a', 'b,c', 'd"e', ''], ['x\ny', '\\', "'q'", '']], JSON.stringify(output));
+  }
 });
 
 t.test('awkward chunk boundaries give the same output', async (t) => {
