@@ -31,14 +31,15 @@ export function scratchDir(prefix = 'glp-bench-'): { dir: string; remove: () => 
 }
 
 /**
- * Runs `script` with `bash -o pipefail`. Inside the script, write `$(measure LABEL) command ...`
- * to record the command's peak RSS under LABEL. Returns wall time and each measured stage.
+ * Runs `script` with `bash -o pipefail`. Inside the script, write `measure LABEL command ...`
+ * (also inside a pipeline) to record that command's peak RSS under LABEL. Returns wall time and
+ * each measured stage.
  */
 export async function measureShell(script: string, env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
   if (!existsSync(GNU_TIME)) throw new Error(`benchmarks need GNU time at ${GNU_TIME} (Debian package "time")`);
   const scratch = scratchDir('glp-measure-');
   const statsFile = join(scratch.dir, 'stats');
-  const prelude = `measure() { printf '%s -a -o %q -f %q' ${GNU_TIME} ${JSON.stringify(statsFile)} "$1"$'\\t%M'; }\n`;
+  const prelude = `measure() { local label=$1; shift; ${GNU_TIME} -a -o ${JSON.stringify(statsFile)} -f "$label"$'\\t%M' "$@"; }\n`;
   const started = process.hrtime.bigint();
   try {
     await new Promise<void>((resolvePromise, reject) => {
