@@ -3,14 +3,16 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { GlacierClient, type GlacierClientConfig } from '@aws-sdk/client-glacier';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startLocal, type LocalOptions, type LocalServer } from '../../src/local/index.js';
+import type { S3Backend } from '../../src/local/s3/index.js';
 import { NodeSha256 } from '../../src/local/sha256-constructor.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -132,6 +134,8 @@ export async function rawRequest(target: Target, request: RawRequest): Promise<R
       service: request.service ?? 'glacier',
       sha256: NodeSha256,
       uriEscapePath: (request.service ?? 'glacier') !== 's3',
+      // Like boto3: no x-amz-content-sha256 unless the caller sets one.
+      applyChecksum: false,
     });
     const signed = await signer.sign({ method: request.method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, body });
     Object.assign(headers, signed.headers);
@@ -154,4 +158,36 @@ export function mod251(length: number, offset = 0): Buffer {
   const bytes = Buffer.alloc(length);
   for (let i = 0; i < length; i++) bytes[i] = (i + offset) % 251;
   return bytes;
+}
+
+/**
+ * A stand-in S3 backend that keeps objects in memory, for testing select jobs' S3 layout while
+ * the real S3 subset (src/local/s3) is being built. It serves no S3 requests (501).
+ */
+export class MemoryS3Backend implements S3Backend {
+  readonly objects = new Map<string, Buffer>();
+
+  constructor(readonly buckets: Set<string>) {}
+
+  operation(): string {
+    return 'S3';
+  }
+
+  async handle(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.writeHead(501).end();
+  }
+
+  async putObject(bucket: string, key: string, body: Buffer | Readable): Promise<void> {
+    if (!this.buckets.has(bucket)) throw new Error(`no bucket ${bucket}`);
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.concat(await body.toArray());
+    this.objects.set(`${bucket}/${key}`, bytes);
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    return this.buckets.has(bucket);
+  }
+
+  text(bucket: string, key: string): string | undefined {
+    return this.objects.get(`${bucket}/${key}`)?.toString();
+  }
 }

@@ -58,11 +58,18 @@ class ResultObjects {
   }
 }
 
-export async function runSelectJob(s3: S3Backend, select: SelectRequest, archive: Readable, objectBytes = RESULT_OBJECT_BYTES): Promise<SelectOutcome> {
-  const results = new ResultObjects(s3, select, objectBytes);
+export interface SelectJobOptions {
+  /** The query engine (the project's, from select-runner.ts, unless a test brings its own). */
+  run?: typeof runSelect;
+  objectBytes?: number;
+}
+
+export async function runSelectJob(s3: S3Backend, select: SelectRequest, archive: Readable, options: SelectJobOptions = {}): Promise<SelectOutcome> {
+  const run = options.run ?? runSelect;
+  const results = new ResultObjects(s3, select, options.objectBytes ?? RESULT_OBJECT_BYTES);
   const manifest = (keys: string[]) => Buffer.from(keys.map((key) => `s3://${select.bucket}/${key}\n`).join(''));
   try {
-    for await (const chunk of runSelect(archive, select.query)) await results.write(chunk);
+    for await (const chunk of run(archive, select.query)) await results.write(chunk);
     await results.finishObject();
     await s3.putObject(select.bucket, `${select.outputPath}result_manifest.txt`, manifest(results.keys), 'text/plain');
     return { ok: true };
