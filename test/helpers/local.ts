@@ -19,6 +19,7 @@ export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 export const TEST_REGION = 'us-east-1';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const binDir = join(repoRoot, 'bin');
+const localCommand = join(repoRoot, 'dist', 'src', 'commands', 'gl-local.js');
 
 /** Anything with tap's teardown (a tap Test). */
 export interface TestLike {
@@ -71,11 +72,16 @@ export interface LocalProcess {
 }
 
 /**
- * Runs the real `gl-local` command (from bin/, so build first) and waits for the URL line.
+ * Runs the real `gl-local` command (the built dist/, so build first) and waits for the URL line.
  * The child is killed when the test ends if it is still running.
+ *
+ * It runs dist/src/commands/gl-local.js, the module the bin/gl-local shim imports, because under
+ * tap the extensionless bin/ shims do not start: tap's process-info hook (which tap injects into
+ * every child's NODE_OPTIONS) loads them through require() and Node 20 fails with
+ * ERR_REQUIRE_CYCLE_MODULE.
  */
 export async function spawnLocal(t: TestLike, args: string[]): Promise<LocalProcess> {
-  const child = spawn(join(binDir, 'gl-local'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [localCommand, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
@@ -109,11 +115,8 @@ export interface RawRequest {
   unsigned?: boolean;
 }
 
-/**
- * One request signed with SigV4 by the SDK's signer and sent with node:http, to look at exactly
- * what gl-local puts on the wire (headers, JSON keys with nulls, error bodies).
- */
-export async function rawRequest(target: Target, request: RawRequest): Promise<RawResponse> {
+/** The headers of a request signed with SigV4 by the SDK's signer (host and version included). */
+export async function signedHeaders(target: Target, request: RawRequest): Promise<Record<string, string>> {
   const url = new URL(request.path, endpointOf(target));
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
   const headers: Record<string, string> = {
@@ -125,33 +128,39 @@ export async function rawRequest(target: Target, request: RawRequest): Promise<R
     if (value === null) delete headers[name];
     else headers[name] = value;
   }
-  if (!request.unsigned) {
-    const query: Record<string, string> = {};
-    url.searchParams.forEach((value, key) => (query[key] = value));
-    const signer = new SignatureV4({
-      credentials: request.credentials ?? TEST_CREDENTIALS,
-      region: request.region ?? TEST_REGION,
-      service: request.service ?? 'glacier',
-      sha256: NodeSha256,
-      uriEscapePath: (request.service ?? 'glacier') !== 's3',
-      // Like boto3: no x-amz-content-sha256 unless the caller sets one.
-      applyChecksum: false,
-    });
-    const signed = await signer.sign({ method: request.method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, body });
-    Object.assign(headers, signed.headers);
-  }
+  if (request.unsigned) return headers;
+  const query: Record<string, string> = {};
+  url.searchParams.forEach((value, key) => (query[key] = value));
+  const signer = new SignatureV4({
+    credentials: request.credentials ?? TEST_CREDENTIALS,
+    region: request.region ?? TEST_REGION,
+    service: request.service ?? 'glacier',
+    sha256: NodeSha256,
+    uriEscapePath: (request.service ?? 'glacier') !== 's3',
+    // Like boto3: no x-amz-content-sha256 unless the caller sets one.
+    applyChecksum: false,
+  });
+  const signed = await signer.sign({ method: request.method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, body });
+  return signed.headers as Record<string, string>;
+}
+
+/**
+ * One signed request sent with node:http, to look at exactly what gl-local puts on the wire
+ * (headers, JSON keys with nulls, error bodies).
+ */
+export async function rawRequest(target: Target, request: RawRequest): Promise<RawResponse> {
+  const headers = await signedHeaders(target, request);
   return new Promise((resolvePromise, reject) => {
-    const req = httpRequest(url, { method: request.method, headers }, (res) => {
+    const req = httpRequest(new URL(request.path, endpointOf(target)), { method: request.method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end(body);
+    req.end(request.body === undefined ? undefined : Buffer.from(request.body));
   });
 }
-
 
 /** Bytes where byte i is i mod 251: every MiB differs, so a tree hash catches swapped chunks. */
 export function mod251(length: number, offset = 0): Buffer {

@@ -26,7 +26,7 @@ t.test('fault spec syntax', async (t) => {
     { operations: [], kind: 'reset', latencyMs: 0, rate: 1, limit: undefined },
   ]);
   t.same(parseFaultSpec(''), []);
-  for (const bad of ['UploadArchive:503', 'throttle@1.5', 'x:latency', 'A|*:500', 'timeout@150%']) t.throws(() => parseFaultSpec(bad), undefined, `refuses ${bad}`);
+  for (const bad of ['UploadArchive:503', 'throttle@1.5', 'x:latency', 'A|*:500', 'timeout@150%']) t.throws(() => parseFaultSpec(bad), `refuses ${bad}`);
 });
 
 t.test('decisions are reproducible from the seed and follow the rate and the count', async (t) => {
@@ -112,7 +112,7 @@ t.test('a corrupted GetJobOutput body fails its tree-hash check; a reset mid-res
   t.not(treeHash(corruptedBytes), corrupted.checksum, 'the body does not match it');
 
   const reset = glacier.send(new GetJobOutputCommand({ accountId, vaultName, jobId })).then((answer) => answer.body!.transformToByteArray());
-  await t.rejects(reset, undefined, 'the download breaks off');
+  await t.rejects(reset, "the download breaks off");
 
   const clean = await glacier.send(new GetJobOutputCommand({ accountId, vaultName, jobId }));
   t.ok(Buffer.from(await clean.body!.transformToByteArray()).equals(data), 'the next download is whole');
