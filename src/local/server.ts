@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { corruptResponseBody, resetMidRequestBody, resetMidResponseBody } from './fault-effects.js';
 import { FaultInjector, parseFaultSpec, type FaultRule } from './faults.js';
 import type { GlacierCall, GlacierContext, Reply } from './glacier/context.js';
@@ -74,26 +75,34 @@ const MAX_SMALL_BODY = 2 * 1024 * 1024;
 const CLOSE_GRACE_MS = 2000;
 
 export async function startLocal(options: LocalOptions = {}): Promise<LocalServer> {
+  const rules = typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? []);
   const temporary = options.dataDir === undefined;
   const dataDir = resolve(options.dataDir ?? (await mkdtemp(join(tmpdir(), 'gl-local-'))));
   await mkdir(join(dataDir, 's3'), { recursive: true });
-  const onError = options.onError ?? ((err: unknown) => process.stderr.write(`gl-local: internal error: ${(err as Error)?.stack ?? String(err)}\n`));
-  const s3 = options.s3Backend ?? (await openS3Backend({ dataDir: join(dataDir, 's3') }));
-  const store = await GlacierStore.open(join(dataDir, 'glacier'));
-  const jobs = new JobRunner(store, options.jobDelay ?? 0, s3, onError);
-  const context: GlacierContext = { store, accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, region: options.region ?? 'us-east-1', jobs, s3 };
-  const rules = typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? []);
-  const server = new LocalHttpServer(context, {
-    secrets: new Map([[options.accessKeyId ?? 'test', options.secretAccessKey ?? 'test']]),
-    faults: new FaultInjector(rules, options.faultSeed ?? 1),
-    recordRequests: options.recordRequests ?? true,
-    dataDir,
-    temporary,
-    onError,
-  });
-  await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
-  jobs.scheduleAll();
-  return server;
+  const lock = await lockDataDir(dataDir);
+  try {
+    const onError = options.onError ?? ((err: unknown) => process.stderr.write(`gl-local: internal error: ${(err as Error)?.stack ?? String(err)}\n`));
+    const s3 = options.s3Backend ?? (await openS3Backend({ dataDir: join(dataDir, 's3') }));
+    const store = await GlacierStore.open(join(dataDir, 'glacier'));
+    const jobs = new JobRunner(store, options.jobDelay ?? 0, s3, onError);
+    const context: GlacierContext = { store, accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, region: options.region ?? 'us-east-1', jobs, s3 };
+    const server = new LocalHttpServer(context, {
+      secrets: new Map([[options.accessKeyId ?? 'test', options.secretAccessKey ?? 'test']]),
+      faults: new FaultInjector(rules, options.faultSeed ?? 1),
+      recordRequests: options.recordRequests ?? true,
+      dataDir,
+      temporary,
+      lock,
+      onError,
+    });
+    await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+    jobs.scheduleAll();
+    return server;
+  } catch (err) {
+    await lock.release();
+    if (temporary) await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 interface ServerSettings {
@@ -102,6 +111,7 @@ interface ServerSettings {
   recordRequests: boolean;
   dataDir: string;
   temporary: boolean;
+  lock: DataDirLock;
   onError: (err: unknown) => void;
 }
 
@@ -166,6 +176,7 @@ class LocalHttpServer extends EventEmitter implements LocalServer {
     this.http.closeAllConnections();
     await closed;
     await this.context.jobs.close();
+    await this.settings.lock.release();
     if (this.settings.temporary) await rm(this.dataDir, { recursive: true, force: true });
   }
 

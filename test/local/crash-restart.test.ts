@@ -40,6 +40,16 @@ async function retrieve(glacier: GlacierClient, archiveId: string): Promise<Buff
   return Buffer.from(await out.body!.transformToByteArray());
 }
 
+/** Polls DescribeJob (at most 5 s) until the job has `wanted` status; returns the last status. */
+async function jobStatus(glacier: GlacierClient, jobId: string, wanted: string): Promise<string | undefined> {
+  let status: string | undefined;
+  for (let i = 0; i < 50 && status !== wanted; i++) {
+    status = (await glacier.send(new DescribeJobCommand({ accountId, vaultName, jobId }))).StatusCode;
+    if (status !== wanted) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return status;
+}
+
 /** Starts an UploadMultipartPart whose body stops after `sent` bytes; resolves once they are on the wire. */
 async function stalledPart(local: LocalProcess, uploadId: string, first: number, part: Buffer, sent: number) {
   const path = `/-/vaults/${vaultName}/multipart-uploads/${uploadId}`;
@@ -66,19 +76,22 @@ async function kill9(t: Test, local: LocalProcess): Promise<void> {
 
 t.test('kill -9 mid-upload, restart on the same data dir, complete the upload', async (t) => {
   const dir = dataDir(t);
-  const first = await spawnLocal(t, ['--data-dir', dir]);
+  const first = await spawnLocal(t, ['--data-dir', dir, '--job-delay', '2']);
   let glacier = glacierClient(first.url, { maxAttempts: 1 });
   await glacier.send(new CreateVaultCommand({ accountId, vaultName }));
   const single = mod251(2 * MiB + 3);
   const { archiveId } = await glacier.send(new UploadArchiveCommand({ accountId, vaultName, body: single, archiveDescription: 'before the crash' }));
-  const { jobId } = await glacier.send(new InitiateJobCommand({ accountId, vaultName, jobParameters: { Type: 'archive-retrieval', ArchiveId: archiveId } }));
-  await glacier.send(new DescribeJobCommand({ accountId, vaultName, jobId }));
+  const retrieval = { accountId, vaultName, jobParameters: { Type: 'archive-retrieval', ArchiveId: archiveId } };
+  const { jobId } = await glacier.send(new InitiateJobCommand(retrieval));
+  t.equal(await jobStatus(glacier, jobId!, 'Succeeded'), 'Succeeded', 'a job finished before the crash');
+  const { jobId: pendingJobId } = await glacier.send(new InitiateJobCommand(retrieval));
 
   const data = mod251(4 * MiB + 100, 9);
   const { uploadId } = await glacier.send(new InitiateMultipartUploadCommand({ accountId, vaultName, partSize: String(MiB) }));
   for (const firstByte of [0, MiB]) {
     await glacier.send(new UploadMultipartPartCommand({ accountId, vaultName, uploadId, range: `bytes ${firstByte}-${firstByte + MiB - 1}/*`, body: data.subarray(firstByte, firstByte + MiB) }));
   }
+  t.equal((await glacier.send(new DescribeJobCommand({ accountId, vaultName, jobId: pendingJobId }))).StatusCode, 'InProgress', 'a job in progress at the crash');
   // Part 3 is half sent when the server dies.
   await stalledPart(first, uploadId!, 2 * MiB, data.subarray(2 * MiB, 3 * MiB), MiB / 2);
   await kill9(t, first);
@@ -88,6 +101,9 @@ t.test('kill -9 mid-upload, restart on the same data dir, complete the upload', 
   t.ok((await retrieve(glacier, archiveId!)).equals(single), 'the archive acknowledged before the crash');
   const oldJob = await glacier.send(new GetJobOutputCommand({ accountId, vaultName, jobId }));
   t.ok(Buffer.from(await oldJob.body!.transformToByteArray()).equals(single), 'the job finished before the crash is still downloadable');
+  t.equal(await jobStatus(glacier, pendingJobId!, 'Succeeded'), 'Succeeded', 'the job in progress at the crash finishes after the restart');
+  const pending = await glacier.send(new GetJobOutputCommand({ accountId, vaultName, jobId: pendingJobId }));
+  t.ok(Buffer.from(await pending.body!.transformToByteArray()).equals(single));
   const uploads = await glacier.send(new ListMultipartUploadsCommand({ accountId, vaultName }));
   t.same(uploads.UploadsList?.map((u) => u.MultipartUploadId), [uploadId], 'the upload is still open');
   const parts = await glacier.send(new ListPartsCommand({ accountId, vaultName, uploadId }));

@@ -199,3 +199,19 @@ t.test('ListJobs: filters, paging, bad status code', async (t) => {
     message: 'The job status code is not valid: finished',
   });
 });
+
+t.test("--job-delay tier: an Expedited job is in progress at first and done about a second later", async (t) => {
+  const server = await withLocal(t, { jobDelay: 'tier' });
+  const glacier = glacierClient(server);
+  await glacier.send(new CreateVaultCommand({ accountId, vaultName }));
+  const { archiveId } = await glacier.send(new UploadArchiveCommand({ accountId, vaultName, body: Buffer.from('tiered') }));
+  const jobId = await retrieve(glacier, archiveId!);
+  t.equal((await glacier.send(new DescribeJobCommand({ accountId, vaultName, jobId }))).StatusCode, 'InProgress');
+  let status: string | undefined;
+  for (let i = 0; i < 100 && status !== 'Succeeded'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    status = (await glacier.send(new DescribeJobCommand({ accountId, vaultName, jobId }))).StatusCode;
+  }
+  t.equal(status, 'Succeeded', 'it finishes on its own timer');
+  t.equal((await output(glacier, jobId)).bytes.toString(), 'tiered');
+});
