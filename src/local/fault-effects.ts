@@ -67,6 +67,11 @@ function interceptBody(res: ServerResponse, filter: BodyFilter, resetWithoutBody
     dead = true;
     res.socket?.resetAndDestroy();
   };
+  /** Sends the bytes before the cut, then resets once they have left. */
+  const cutOff = (bytes: Buffer) => {
+    dead = true;
+    write(bytes, () => setImmediate(resetNow));
+  };
   const pass = (chunk: Chunk, encoding: unknown): { bytes: Buffer; reset: boolean } => {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const result = buffer.length === 0 ? { bytes: buffer, reset: false } : filter(buffer, offset);
@@ -78,8 +83,7 @@ function interceptBody(res: ServerResponse, filter: BodyFilter, resetWithoutBody
     const done = (typeof encoding === 'function' ? encoding : callback) as Callback | undefined;
     const { bytes, reset } = pass(chunk, encoding);
     if (!reset) return write(bytes, done);
-    dead = true;
-    write(bytes, () => setImmediate(resetNow));
+    cutOff(bytes);
     return false;
   }) as ServerResponse['write'];
   res.end = ((chunk?: unknown, encoding?: unknown, callback?: unknown): ServerResponse => {
@@ -93,8 +97,7 @@ function interceptBody(res: ServerResponse, filter: BodyFilter, resetWithoutBody
     }
     const { bytes, reset } = pass(chunk as Chunk, encoding);
     if (!reset) return end(bytes, done);
-    dead = true;
-    write(bytes, () => setImmediate(resetNow));
+    cutOff(bytes);
     return res;
   }) as ServerResponse['end'];
 }

@@ -42,7 +42,7 @@ export class SelectRunError extends Error {
  * Runs `query` over the archive's bytes and yields the output bytes. Every yielded chunk ends on
  * a record boundary, so the caller may start a new results/ object between any two chunks.
  */
-export async function* runSelect(archive: Readable, query: SelectQuery): AsyncGenerator<Buffer> {
+export async function* runSelect(archive: Readable, _query: SelectQuery): AsyncGenerator<Buffer> {
   archive.destroy();
   throw new SelectRunError('NotImplemented', 'the Glacier Select SQL engine is not built yet');
 }

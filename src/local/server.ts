@@ -121,8 +121,6 @@ interface Exchange {
   res: ServerResponse;
   record: RequestLogRecord;
   service: Service;
-  rawPath: string;
-  rawQuery: string;
   /** True until `100 Continue` has been sent to a client that waits for it. */
   continuePending: boolean;
 }
@@ -211,7 +209,7 @@ class LocalHttpServer extends EventEmitter implements LocalServer {
       latencyMs: 0,
       durationMs: 0,
     };
-    const exchange: Exchange = { req, res, record, service, rawPath, rawQuery, continuePending: expectsContinue };
+    const exchange: Exchange = { req, res, record, service, continuePending: expectsContinue };
     res.once('close', () => {
       this.active--;
       record.status = res.headersSent ? res.statusCode : null;

@@ -85,7 +85,7 @@ export async function verifySignature(
   }
   const unsignable = new Set<string>();
   const contentSha256 = headerValue(request.headers['x-amz-content-sha256']);
-  if (contentSha256 !== undefined && !(('x-amz-content-sha256') in headers)) {
+  if (contentSha256 !== undefined && headers['x-amz-content-sha256'] === undefined) {
     // The signer takes the payload hash from this header even when it is not signed.
     headers['x-amz-content-sha256'] = contentSha256;
     unsignable.add('x-amz-content-sha256');

@@ -6,7 +6,7 @@
 
 import t from 'tap';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { rawRequest, s3Client, withLocal } from '../helpers/local.js';
+import { MemoryS3Backend, rawRequest, s3Client, withLocal } from '../helpers/local.js';
 
 t.test('an S3-signed request reaches the S3 backend (placeholder: 501 NotImplemented)', async (t) => {
   const server = await withLocal(t);
@@ -24,6 +24,24 @@ t.test('a large S3 PutObject with Expect: 100-continue gets its answer (placehol
     $metadata: { httpStatusCode: 501 },
   });
   t.equal(server.requests[0].service, 's3');
+});
+
+t.test('after Expect: 100-continue the S3 backend receives the whole body', async (t) => {
+  // A stand-in backend that reads the body, as the real one will, and answers like PutObject.
+  const received: Buffer[] = [];
+  let expect: string | undefined;
+  const backend = new MemoryS3Backend(new Set(['results']));
+  backend.handle = async (req, res) => {
+    expect = req.headers.expect;
+    for await (const chunk of req) received.push(chunk as Buffer);
+    res.writeHead(200, { etag: '"local"' }).end();
+  };
+  const server = await withLocal(t, { s3Backend: backend });
+  const body = Buffer.alloc(3 * 1024 * 1024, 7);
+  const put = await s3Client(server, { requestChecksumCalculation: 'WHEN_REQUIRED' }).send(new PutObjectCommand({ Bucket: 'results', Key: 'big.bin', Body: body }));
+  t.equal(expect, '100-continue', 'the SDK waited for 100 Continue');
+  t.equal(put.ETag, '"local"');
+  t.ok(Buffer.concat(received).equals(body), 'all 3 MiB arrived');
 });
 
 t.test('S3 authentication errors come in S3 XML', async (t) => {

@@ -11,8 +11,3 @@ export const newArchiveId = () => randomId(138);
 export const newJobId = () => randomId(92);
 export const newUploadId = () => randomId(92);
 export const newRequestId = () => randomId(47);
-
-/** IDs become file names; anything outside the ID alphabet is refused before it reaches a path. */
-export function isIdShaped(id: string): boolean {
-  return /^[A-Za-z0-9_-]{1,200}$/.test(id);
-}

@@ -1,7 +1,6 @@
 // InitiateJob (§2.13): the flat job-parameters JSON (whatever the Content-Type), checked fully
 // before a job exists; select jobs also write job.txt to S3 before the answer, as Glacier does.
 
-import { isTreeHashAligned } from '../../treehash/tree-hash.js';
 import { describeJob, type JobRecord, type Tier } from './job-record.js';
 import { findVault, isoNow, vaultArn, vaultPath, type GlacierCall, type GlacierContext, type Reply } from './context.js';
 import { GlacierError, invalidParameter, missingParameter, notFound, serviceUnavailable } from './errors.js';
@@ -160,11 +159,6 @@ function parseRetrievalRange(text: string | undefined, size: number): { start: n
           : undefined;
   if (why) throw invalidParameter(`Invalid RetrievalByteRange: ${text}; ${why}.`);
   return { start, end };
-}
-
-/** Whether DescribeJob and GetJobOutput can give a tree hash for this retrieval (§4.4). */
-export function retrievalAligned(job: JobRecord): boolean {
-  return job.retrieval !== null && job.archiveSize !== null && isTreeHashAligned(job.retrieval.start, job.retrieval.end, job.archiveSize);
 }
 
 function parseInventoryRequest(params: Json): NonNullable<JobRecord['inventory']> {

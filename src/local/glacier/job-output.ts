@@ -5,8 +5,8 @@
 import { isTreeHashAligned } from '../../treehash/tree-hash.js';
 import { findVault, header, type GlacierCall, type GlacierContext, type Reply } from './context.js';
 import { invalidParameter } from './errors.js';
-import { retrievalAligned } from './initiate-job.js';
 import { findJob } from './job-ops.js';
+import { retrievalAligned } from './job-record.js';
 import { readSegments, treeHashOfSegments } from './segments.js';
 
 export async function getJobOutput(context: GlacierContext, call: GlacierCall): Promise<Reply> {

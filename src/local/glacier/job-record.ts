@@ -1,5 +1,6 @@
 // A job as gl-local keeps it on disk (job.json), and as DescribeJob and ListJobs show it (§2.14).
 
+import { isTreeHashAligned } from '../../treehash/tree-hash.js';
 import type { SelectQuery } from '../select-runner.js';
 import type { Segment } from './store.js';
 
@@ -90,4 +91,9 @@ export function describeJob(job: JobRecord): Record<string, unknown> {
     Tier: job.tier,
     VaultARN: job.vaultArn,
   };
+}
+
+/** Whether DescribeJob and GetJobOutput can give a tree hash for this retrieval (§4.4). */
+export function retrievalAligned(job: JobRecord): boolean {
+  return job.retrieval !== null && job.archiveSize !== null && isTreeHashAligned(job.retrieval.start, job.retrieval.end, job.archiveSize);
 }

@@ -11,6 +11,7 @@
 //   glacier/tmp/    bodies being received, directories being built (emptied on start)
 //   glacier/trash/  directories being removed (emptied on start)
 
+import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir, publishDir, removeDurably, renameDurably, writeFileDurably, writeFileSynced } from '../durable.js';
@@ -150,7 +151,7 @@ export class GlacierStore {
 
   /** A fresh path under tmp/ for a body being received. */
   scratchFile(): string {
-    return join(this.tmpDir, `${newUploadId().slice(0, 24)}.body`);
+    return join(this.tmpDir, `${randomBytes(12).toString('hex')}.body`);
   }
 
   /** Publishes a received, verified body (already fsynced at `dataFile`) as a new archive. */

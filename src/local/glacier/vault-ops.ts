@@ -19,7 +19,7 @@ export async function createVault(context: GlacierContext, call: GlacierCall): P
   return { status: 201, headers: { location: vaultPath(context, name) } };
 }
 
-export function vaultJson(context: GlacierContext, vault: Vault): Record<string, unknown> {
+function vaultJson(context: GlacierContext, vault: Vault): Record<string, unknown> {
   let size = 0;
   for (const archive of vault.archives.values()) size += archive.size;
   return {
