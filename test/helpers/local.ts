@@ -73,7 +73,8 @@ export interface LocalProcess {
 
 /**
  * Runs the real `gl-local` command (the built dist/, so build first) and waits for the URL line.
- * The child is killed when the test ends if it is still running.
+ * A child still running when the test ends gets SIGTERM (so it removes a temporary data dir),
+ * then SIGKILL if it has not stopped within 5 seconds.
  *
  * It runs dist/src/commands/gl-local.js, the module the bin/gl-local shim imports, because under
  * tap the extensionless bin/ shims do not start: tap's process-info hook (which tap injects into
@@ -85,8 +86,11 @@ export async function spawnLocal(t: TestLike, args: string[]): Promise<LocalProc
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  t.teardown(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const stopped = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(resolve, 5000, false))]);
+    if (!stopped) child.kill('SIGKILL');
   });
   const lines = createInterface({ input: child.stdout! });
   const first = await Promise.race([once(lines, 'line').then(([line]) => line as string), exited.then(() => undefined)]);
