@@ -1,3 +1,69 @@
-import { notBuiltYet } from '../cli/args.js';
+// gl-local: serves the Glacier and S3 APIs on loopback until SIGINT/SIGTERM.
 
-notBuiltYet('gl-local', 'the local Glacier + S3 endpoint is planned; see the README');
+import { commandLine } from '../cli/args.js';
+import { runCommand, warn } from '../cli/run.js';
+import { EXIT, UsageError } from '../errors.js';
+import { parseFaultSpec, type FaultRule } from '../local/faults.js';
+import { parseJobDelay } from '../local/job-delay.js';
+import { startLocal } from '../local/server.js';
+
+const NAME = 'gl-local';
+
+await runCommand(NAME, async ({ signal }) => {
+  const argv = await commandLine(
+    NAME,
+    process.argv.slice(2),
+    'gl-local [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--access-key K --secret-key S] [--region R] [--job-delay 0|tier|SECONDS] [--faults SPEC] [--fault-seed N] [--log]',
+    'Serves the Glacier vault API and the S3 subset Glacier Select needs on 127.0.0.1, checking SigV4 signatures, ' +
+      'keeping state in --data-dir. Prints the endpoint URL (alone, on one line) once it is listening; stops on SIGINT/SIGTERM.',
+    [
+      'gl-local --data-dir ~/.gl-local > gl-local.url & sleep 1; export AWS_ENDPOINT_URL=$(cat gl-local.url) AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1',
+      'aws glacier create-vault --account-id - --vault-name photos --endpoint-url "$AWS_ENDPOINT_URL"',
+      "gl-local --faults 'UploadMultipartPart:500@0.2,GetJobOutput:corrupt' --fault-seed 7 --log 2> requests.ndjson",
+    ],
+  )
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to listen on (loopback unless you ask otherwise)' })
+    .option('port', { type: 'number', default: 0, describe: 'port; 0 picks a free one' })
+    .option('data-dir', { type: 'string', describe: 'state directory, kept across restarts (default: a temporary one, removed on exit)' })
+    .option('access-key', { type: 'string', default: 'test', describe: 'access key ID requests must be signed with' })
+    .option('secret-key', { type: 'string', default: 'test', describe: 'secret key requests must be signed with' })
+    .option('region', { type: 'string', default: 'us-east-1', describe: 'region in ARNs' })
+    .option('job-delay', { type: 'string', default: '0', describe: 'seconds until a job completes, or "tier" (Expedited 1 s, Standard 5 s, Bulk 12 s)' })
+    .option('faults', { type: 'string', describe: 'fault rules, e.g. "UploadMultipartPart:500@0.2,GetJobOutput:corrupt" (see the README)' })
+    .option('fault-seed', { type: 'number', default: 1, describe: 'seed for the fault rules (same seed, same faults)' })
+    .option('log', { type: 'boolean', default: false, describe: 'write one NDJSON record per request to stderr' })
+    .parseAsync();
+
+  if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new UsageError(`--port: ${argv.port} is not a port number`);
+  if (!Number.isInteger(argv.faultSeed)) throw new UsageError(`--fault-seed: ${argv.faultSeed} is not an integer`);
+  const jobDelay = parseJobDelay(argv.jobDelay);
+  if (jobDelay === undefined) throw new UsageError(`--job-delay: "${argv.jobDelay}" is not 0, "tier" or a number of seconds`);
+  let faults: FaultRule[] = [];
+  try {
+    faults = parseFaultSpec(argv.faults ?? '');
+  } catch (err) {
+    throw new UsageError(`--faults: ${(err as Error).message}`);
+  }
+
+  const server = await startLocal({
+    host: argv.host,
+    port: argv.port,
+    dataDir: argv.dataDir,
+    accessKeyId: argv.accessKey,
+    secretAccessKey: argv.secretKey,
+    region: argv.region,
+    jobDelay,
+    faults,
+    faultSeed: argv.faultSeed,
+    recordRequests: false,
+  });
+  if (argv.log) server.on('request', (record) => process.stderr.write(`${JSON.stringify(record)}\n`));
+  process.stdout.write(`${server.url}\n`);
+  warn(NAME, `listening on ${server.url}, state in ${server.dataDir}${argv.dataDir === undefined ? ' (temporary)' : ''}`);
+  if (!['127.0.0.1', '::1', 'localhost'].includes(argv.host)) warn(NAME, `--host ${argv.host}: reachable from other machines`);
+
+  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await server.close();
+  warn(NAME, 'stopped');
+  return EXIT.ok;
+});

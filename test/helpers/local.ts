@@ -1,0 +1,206 @@
+// Test helpers around gl-local: an in-process server per test, SDK v3 clients pointed at it,
+// and the real `gl-local` command as a child process (for kill -9 and restart tests).
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { GlacierClient, type GlacierClientConfig } from '@aws-sdk/client-glacier';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { startLocal, type LocalOptions, type LocalServer } from '../../src/local/index.js';
+import type { S3Backend } from '../../src/local/s3/index.js';
+import { NodeSha256 } from '../../src/local/sha256-constructor.js';
+
+export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+export const TEST_REGION = 'us-east-1';
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const binDir = join(repoRoot, 'bin');
+const localCommand = join(repoRoot, 'dist', 'src', 'commands', 'gl-local.js');
+
+/** Anything with tap's teardown (a tap Test). */
+export interface TestLike {
+  teardown(fn: () => unknown): void;
+}
+
+/** Starts gl-local in-process on 127.0.0.1 and an ephemeral port; closed when the test ends. */
+export async function withLocal(t: TestLike, options: LocalOptions = {}): Promise<LocalServer> {
+  const server = await startLocal(options);
+  t.teardown(() => server.close());
+  return server;
+}
+
+type Target = LocalServer | string;
+const endpointOf = (target: Target) => (typeof target === 'string' ? target : target.url);
+
+/** An SDK v3 Glacier client for gl-local: credentials test/test, region us-east-1. */
+export function glacierClient(target: Target, config: Partial<GlacierClientConfig> = {}): GlacierClient {
+  return new GlacierClient({ region: TEST_REGION, endpoint: endpointOf(target), credentials: TEST_CREDENTIALS, ...config });
+}
+
+/** An SDK v3 S3 client for gl-local: path-style, credentials test/test, region us-east-1. */
+export function s3Client(target: Target, config: Partial<S3ClientConfig> = {}): S3Client {
+  return new S3Client({ region: TEST_REGION, endpoint: endpointOf(target), forcePathStyle: true, credentials: TEST_CREDENTIALS, ...config });
+}
+
+/** Environment for the AWS CLI, boto3 and boto 2 talking to gl-local (no config files read). */
+export function awsEnv(target: Target): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${binDir}:${process.env.PATH}`,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_DEFAULT_REGION: TEST_REGION,
+    AWS_REGION: TEST_REGION,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    GL_LOCAL_URL: endpointOf(target),
+  };
+}
+
+export interface LocalProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  exited: Promise<number | string>;
+}
+
+/**
+ * Runs the real `gl-local` command (the built dist/, so build first) and waits for the URL line.
+ * A child still running when the test ends gets SIGTERM (so it removes a temporary data dir),
+ * then SIGKILL if it has not stopped within 5 seconds.
+ *
+ * It runs dist/src/commands/gl-local.js, the module the bin/gl-local shim imports, because under
+ * tap the extensionless bin/ shims do not start: tap's process-info hook (which tap injects into
+ * every child's NODE_OPTIONS) loads them through require() and Node 20 fails with
+ * ERR_REQUIRE_CYCLE_MODULE.
+ */
+export async function spawnLocal(t: TestLike, args: string[]): Promise<LocalProcess> {
+  const child = spawn(process.execPath, [localCommand, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
+  t.teardown(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const stopped = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(resolve, 5000, false))]);
+    if (!stopped) child.kill('SIGKILL');
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await Promise.race([once(lines, 'line').then(([line]) => line as string), exited.then(() => undefined)]);
+  if (first === undefined) throw new Error(`gl-local exited before listening: ${stderr}`);
+  return { url: first, child, stderr: () => stderr, exited };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface RawRequest {
+  method: string;
+  /** Path and query, already encoded as they go on the wire. */
+  path: string;
+  /** Extra headers; null leaves a default one (x-amz-glacier-version) out. */
+  headers?: Record<string, string | null>;
+  body?: Buffer | string;
+  /** The credential scope's service (default glacier); `region` likewise (default us-east-1). */
+  service?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Send without an Authorization header. */
+  unsigned?: boolean;
+}
+
+/** The headers of a request signed with SigV4 by the SDK's signer (host and version included). */
+export async function signedHeaders(target: Target, request: RawRequest): Promise<Record<string, string>> {
+  const url = new URL(request.path, endpointOf(target));
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  const headers: Record<string, string> = {
+    host: url.host,
+    'x-amz-glacier-version': '2012-06-01',
+    ...(body ? { 'content-length': String(body.length) } : {}),
+  };
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    if (value === null) delete headers[name];
+    else headers[name] = value;
+  }
+  if (request.unsigned) return headers;
+  const query: Record<string, string> = {};
+  url.searchParams.forEach((value, key) => (query[key] = value));
+  const signer = new SignatureV4({
+    credentials: request.credentials ?? TEST_CREDENTIALS,
+    region: request.region ?? TEST_REGION,
+    service: request.service ?? 'glacier',
+    sha256: NodeSha256,
+    uriEscapePath: (request.service ?? 'glacier') !== 's3',
+    // Like boto3: no x-amz-content-sha256 unless the caller sets one.
+    applyChecksum: false,
+  });
+  const signed = await signer.sign({ method: request.method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, body });
+  return signed.headers as Record<string, string>;
+}
+
+/**
+ * One signed request sent with node:http, to look at exactly what gl-local puts on the wire
+ * (headers, JSON keys with nulls, error bodies).
+ */
+export async function rawRequest(target: Target, request: RawRequest): Promise<RawResponse> {
+  const headers = await signedHeaders(target, request);
+  return new Promise((resolvePromise, reject) => {
+    const req = httpRequest(new URL(request.path, endpointOf(target)), { method: request.method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(request.body === undefined ? undefined : Buffer.from(request.body));
+  });
+}
+
+/** Bytes where byte i is i mod 251: every MiB differs, so a tree hash catches swapped chunks. */
+export function mod251(length: number, offset = 0): Buffer {
+  const bytes = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) bytes[i] = (i + offset) % 251;
+  return bytes;
+}
+
+/**
+ * A stand-in S3 backend that keeps objects in memory, for testing select jobs' S3 layout while
+ * the real S3 subset (src/local/s3) is being built. It serves no S3 requests (501).
+ */
+export class MemoryS3Backend implements S3Backend {
+  readonly objects = new Map<string, Buffer>();
+
+  constructor(readonly buckets: Set<string>) {}
+
+  operation(): string {
+    return 'S3';
+  }
+
+  async handle(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.writeHead(501).end();
+  }
+
+  async putObject(bucket: string, key: string, body: Buffer | Readable): Promise<void> {
+    if (!this.buckets.has(bucket)) throw new Error(`no bucket ${bucket}`);
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.concat(await body.toArray());
+    this.objects.set(`${bucket}/${key}`, bytes);
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    return this.buckets.has(bucket);
+  }
+
+  text(bucket: string, key: string): string | undefined {
+    return this.objects.get(`${bucket}/${key}`)?.toString();
+  }
+}
