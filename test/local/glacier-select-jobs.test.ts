@@ -98,7 +98,7 @@ t.test('select parameters are checked before a job exists', async (t) => {
   t.ok(okPrefix.jobId, 'bucket/prefix of exactly 512 bytes is accepted');
 });
 
-t.test('select runs on the placeholder S3 backend: no bucket exists, so the job is refused', async (t) => {
+t.test('a select job whose output bucket does not exist in S3 is refused', async (t) => {
   const server = await withLocal(t);
   const glacier = glacierClient(server);
   await glacier.send(new CreateVaultCommand({ accountId, vaultName }));
