@@ -1,3 +1,146 @@
-import { notBuiltYet } from '../cli/args.js';
+// gl-treehash: Glacier tree hashes of files (like sha256sum), a check of such a list, or the
+// hashes filled in on an upload stream (--records).
 
-notBuiltYet('gl-treehash', 'tree hashing is planned; see the README');
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { addAbortSignal, type Readable } from 'node:stream';
+import { commandLine, withOperands } from '../cli/args.js';
+import { runCommand, warn } from '../cli/run.js';
+import { EXIT, PipesError, UsageError, errorMessage } from '../errors.js';
+import { splitLines } from '../records/lines.js';
+import { readUploadStream } from '../records/upload-stream.js';
+import { RecordWriter } from '../records/writer.js';
+import { formatChecksumLine, parseChecksumLine } from '../treehash/checksum-list.js';
+import { treeHashFile } from '../treehash/file-hash.js';
+import { TreeHasher } from '../treehash/tree-hash.js';
+
+const NAME = 'gl-treehash';
+
+await runCommand(NAME, async ({ signal }) => {
+  const argv = await withOperands(
+    commandLine(
+      NAME,
+      process.argv.slice(2),
+      'gl-treehash [FILE...] | gl-treehash --check LIST | gl-treehash --records [FILE]',
+      'Prints the Glacier SHA-256 tree hash of each FILE as "HASH  FILE" lines, like sha256sum (no FILE, or -, reads stdin). ' +
+        'Large files are hashed on every core. --check verifies such a list. --records reads upload records (from gl-chunk) and ' +
+        "writes them again with each part's treeHash and sha256 and the archive's treeHash on end filled in; other records pass unchanged.",
+      [
+        'gl-treehash backup-*.tar > backup.treehash && gl-treehash --check backup.treehash',
+        'tar c photos/ | gl-chunk --name photos.tar | gl-treehash --records | gl-put-parts --vault photos >> archives.ndjson',
+        'tar c photos/ | tee photos.tar | gl-chunk | gl-treehash --records | tail -1 | jq -r .treeHash',
+      ],
+    ),
+  )
+    .option('check', { alias: 'c', type: 'string', describe: 'read "HASH  FILE" lines from LIST (- for stdin) and check each file; exit 1 if any does not match' })
+    .option('quiet', { type: 'boolean', describe: 'with --check, print only the files that fail' })
+    .option('records', { type: 'boolean', describe: 'fill in the hashes on an upload-record stream (from FILE or stdin)' })
+    .conflicts('check', 'records')
+    .parseAsync();
+
+  const operands = argv._.map(String);
+  if (argv.records) {
+    if (operands.length > 1) throw new UsageError('--records reads one stream: stdin or one FILE');
+    return fillInRecords(operands[0] ?? '-', signal);
+  }
+  if (argv.check !== undefined) {
+    if (operands.length > 0) throw new UsageError('--check takes the files to check from LIST, not from the command line');
+    return checkList(argv.check, argv.quiet ?? false, signal);
+  }
+  let failed = false;
+  for (const path of operands.length > 0 ? operands : ['-']) {
+    try {
+      process.stdout.write(formatChecksumLine(await treeHashOf(path, signal), path));
+    } catch (err) {
+      if (signal.aborted) throw err;
+      warn(NAME, errorMessage(err));
+      failed = true;
+    }
+  }
+  return failed ? EXIT.failed : EXIT.ok;
+});
+
+/** The tree hash of a path: regular files on every core, stdin and other streams as they come. */
+async function treeHashOf(path: string, signal: AbortSignal): Promise<string> {
+  if (path === '-') return treeHashOfStream(addAbortSignal(signal, process.stdin));
+  const stats = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    throw new PipesError('BAD_FILE', `${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message}`);
+  });
+  if (stats.isDirectory()) throw new PipesError('BAD_FILE', `${path}: is a directory`);
+  if (stats.isFile()) return treeHashFile(path, { signal });
+  return treeHashOfStream(addAbortSignal(signal, createReadStream(path)));
+}
+
+async function treeHashOfStream(stream: Readable): Promise<string> {
+  const hasher = new TreeHasher({ linear: false });
+  for await (const chunk of stream) hasher.update(chunk as Buffer);
+  return hasher.treeDigest().toString('hex');
+}
+
+async function checkList(list: string, quiet: boolean, signal: AbortSignal): Promise<number> {
+  const input = list === '-' ? process.stdin : createReadStream(list);
+  const source = list === '-' ? 'stdin' : list;
+  let mismatched = 0;
+  let unreadable = 0;
+  let malformed = 0;
+  const lines = splitLines(addAbortSignal(signal, input), {
+    onTooLong: (line) => {
+      throw new PipesError('BAD_INPUT', `${source}:${line}: line too long for a "HASH  FILE" list`);
+    },
+  });
+  try {
+    for await (const { number, bytes } of lines) {
+      const text = bytes.toString('utf8');
+      if (text.trim() === '') continue;
+      const entry = parseChecksumLine(text);
+      if (!entry) {
+        warn(NAME, `${source}:${number}: not a "HASH  FILE" line`);
+        malformed++;
+        continue;
+      }
+      let actual: string;
+      try {
+        actual = await treeHashOf(entry.name, signal);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        warn(NAME, errorMessage(err));
+        process.stdout.write(`${entry.name}: FAILED open or read\n`);
+        unreadable++;
+        continue;
+      }
+      if (actual === entry.hash) {
+        if (!quiet) process.stdout.write(`${entry.name}: OK\n`);
+      } else {
+        process.stdout.write(`${entry.name}: FAILED\n`);
+        mismatched++;
+      }
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new PipesError('BAD_FILE', `${list}: no such file`);
+    throw err;
+  }
+  if (malformed > 0) warn(NAME, `WARNING: ${malformed} line(s) are improperly formatted`);
+  if (unreadable > 0) warn(NAME, `WARNING: ${unreadable} listed file(s) could not be read`);
+  if (mismatched > 0) warn(NAME, `WARNING: ${mismatched} computed tree hash(es) did NOT match`);
+  return mismatched + unreadable + malformed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** Passes an upload stream through, writing the hashes on `part` and `end` records. */
+async function fillInRecords(path: string, signal: AbortSignal): Promise<void> {
+  const input = path === '-' ? process.stdin : createReadStream(path);
+  const writer = new RecordWriter(process.stdout);
+  try {
+    for await (const event of readUploadStream(addAbortSignal(signal, input), { source: path === '-' ? 'stdin' : path, signal })) {
+      if (event.kind === 'part' && (event.record.treeHash !== event.treeHash || event.record.sha256 !== event.sha256)) {
+        await writer.write({ ...event.record, treeHash: event.treeHash, sha256: event.sha256 });
+      } else if (event.kind === 'end' && event.treeHash !== undefined && event.record.treeHash !== event.treeHash) {
+        await writer.write({ ...event.record, treeHash: event.treeHash });
+      } else {
+        await writer.writeRaw(event.raw);
+      }
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && path !== '-') throw new PipesError('BAD_FILE', `${path}: no such file`);
+    throw err;
+  }
+}
