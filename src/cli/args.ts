@@ -21,7 +21,8 @@ export function commandLine(name: string, argv: string[], usage: string, descrip
     .wrap(Math.min(100, process.stderr.columns ?? 100))
     .parserConfiguration(PARSER_CONFIGURATION)
     .fail((message, err) => {
-      throw err ?? new UsageError(message);
+      // yargs reports some usage mistakes (a flag missing its value) as a YError, not a message.
+      throw err && err.name !== 'YError' ? err : new UsageError(err?.message ?? message);
     });
   for (const example of examples) parser.example(example, '');
   return parser;

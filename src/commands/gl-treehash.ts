@@ -32,7 +32,7 @@ await runCommand(NAME, async ({ signal }) => {
       ],
     ),
   )
-    .option('check', { alias: 'c', type: 'string', describe: 'read "HASH  FILE" lines from LIST (- for stdin) and check each file; exit 1 if any does not match' })
+    .option('check', { alias: 'c', type: 'string', requiresArg: true, describe: 'read "HASH  FILE" lines from LIST (- for stdin) and check each file; exit 1 if any does not match' })
     .option('quiet', { type: 'boolean', describe: 'with --check, print only the files that fail' })
     .option('records', { type: 'boolean', describe: 'fill in the hashes on an upload-record stream (from FILE or stdin)' })
     .conflicts('check', 'records')
