@@ -11,6 +11,7 @@ import { fileUploadRecords, type ArchiveLabel } from '../chunk/chunk-file.js';
 import { defaultDescription } from '../chunk/description.js';
 import { choosePartSize, parsePartSize, parseSizeHint, type PartSizeChoice } from '../chunk/part-size.js';
 import { PipesError, UsageError } from '../errors.js';
+import { fileError } from '../records/file-problem.js';
 import { descriptionProblem } from '../records/limits.js';
 import { RecordWriter } from '../records/writer.js';
 
@@ -78,9 +79,8 @@ async function describeInput(path: string, choice: PartSizeChoice, sizeHint: num
   const label = (partSize: number): ArchiveLabel => ({ name: sourceName, description: description ?? defaultDescription(path === '-' && name === undefined ? '' : sourceName), partSize });
   if (path === '-') return { path, size: undefined, label: label(choosePartSize(choice, sizeHint ?? stdinFileSize(), 'stdin')) };
 
-  const stats = await stat(path).catch((err: NodeJS.ErrnoException) => {
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new PipesError('BAD_FILE', `${path}: ${why}`);
+  const stats = await stat(path).catch((err: unknown) => {
+    throw fileError(err, path);
   });
   if (stats.isDirectory()) throw new PipesError('BAD_FILE', `${path}: is a directory (make it one stream first: tar c ${path} | gl-chunk --name ${path}.tar)`);
   if (!stats.isFile()) return { path, size: undefined, label: label(choosePartSize(choice, sizeHint, path)) };

@@ -29,10 +29,11 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { InputError, PipesError } from '../errors.js';
+import { InputError } from '../errors.js';
 import type { HashPool } from '../treehash/hash-pool.js';
 import { hashFileRange } from '../treehash/file-hash.js';
 import { combineDigests, DigestFolder, LEAF_SIZE } from '../treehash/tree-hash.js';
+import { fileProblem } from './file-problem.js';
 import { readRecords, type ReadRecordsOptions, type RecordLine } from './reader.js';
 import type { DataRecord, DataRecordHead, EndRecord, PartRecord, RecordBase, UploadRecord } from './types.js';
 
@@ -92,6 +93,9 @@ export interface OtherRecordEvent extends EventBase {
 export type UploadEvent = UploadHeaderEvent | UploadDataEvent | UploadPartEvent | UploadEndEvent | OtherRecordEvent;
 
 /** The inline bytes of the part being received. */
+/** Makes the InputError for the current line. */
+type Problem = (reason: string) => InputError;
+
 interface InlinePart {
   part: number;
   received: number;
@@ -122,32 +126,30 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
   for await (const item of readRecords(input, { source, maxLineBytes: options.maxLineBytes })) {
     options.signal?.throwIfAborted();
     lastLine = item.line;
-    const fail = (reason: string): never => {
-      throw new InputError(source, item.line, reason);
-    };
+    const problem: Problem = (reason) => new InputError(source, item.line, reason);
     const { record } = item;
     switch (record.type) {
       case 'upload': {
-        if (archive) fail(`upload record inside archive "${archive.upload.name}" (begun at line ${archive.line}, no end record yet)`);
+        if (archive) throw problem(`upload record inside archive "${archive.upload.name}" (begun at line ${archive.line}, no end record yet)`);
         const upload = record as UploadRecord;
         archive = { upload, line: item.line, nextPart: 0, received: 0, shortPart: undefined, partDigests: [], inline: undefined };
         yield { kind: 'upload', record: upload, line: item.line, raw: item.raw };
         break;
       }
       case 'data': {
-        if (!archive) fail('data record before any upload record');
-        acceptData(archive!, item, fail, options.keepData ?? false);
-        yield { kind: 'data', record: record as DataRecordHead, bytes: item.bytes!, upload: archive!.upload, line: item.line, raw: item.raw };
+        if (!archive) throw problem('data record before any upload record');
+        acceptData(archive, item, problem, options.keepData ?? false);
+        yield { kind: 'data', record: record as DataRecordHead, bytes: item.bytes!, upload: archive.upload, line: item.line, raw: item.raw };
         break;
       }
       case 'part': {
-        if (!archive) fail('part record before any upload record');
-        yield await acceptPart(archive!, item, fail, { hashFiles, pool: options.pool, signal: options.signal });
+        if (!archive) throw problem('part record before any upload record');
+        yield await acceptPart(archive, item, problem, { hashFiles, pool: options.pool, signal: options.signal });
         break;
       }
       case 'end': {
-        if (!archive) fail('end record before any upload record');
-        yield acceptEnd(archive!, item, fail);
+        if (!archive) throw problem('end record before any upload record');
+        yield acceptEnd(archive, item, problem);
         archive = undefined;
         break;
       }
@@ -165,26 +167,26 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
   }
 }
 
-function acceptData(archive: OpenArchive, item: RecordLine, fail: (reason: string) => never, keepData: boolean): void {
+function acceptData(archive: OpenArchive, item: RecordLine, problem: Problem, keepData: boolean): void {
   const { part, offset } = item.record as DataRecord;
   const bytes = item.bytes!;
   const { partSize } = archive.upload;
-  if (archive.shortPart !== undefined) fail(`data for part ${part} after part ${archive.nextPart - 1}, which was short (${archive.shortPart} bytes) and so the last`);
+  if (archive.shortPart !== undefined) throw problem(`data for part ${part} after part ${archive.nextPart - 1}, which was short (${archive.shortPart} bytes) and so the last`);
   if (part !== archive.nextPart) {
-    fail(part < archive.nextPart ? `data for part ${part}, which is already complete` : `data for part ${part} while part ${archive.nextPart} is the next part`);
+    throw problem(part < archive.nextPart ? `data for part ${part}, which is already complete` : `data for part ${part} while part ${archive.nextPart} is the next part`);
   }
   const partStart = part * partSize;
   let inline = archive.inline;
   if (!inline) {
-    if (offset !== partStart) fail(`data for part ${part} begins at byte ${offset}; part ${part} begins at byte ${partStart}`);
+    if (offset !== partStart) throw problem(`data for part ${part} begins at byte ${offset}; part ${part} begins at byte ${partStart}`);
     inline = { part, received: 0, lastLeafShort: false, leaves: new DigestFolder(), linear: createHash('sha256'), data: keepData ? [] : undefined };
     archive.inline = inline;
   } else {
     const expected = partStart + inline.received;
-    if (offset !== expected) fail(`data at byte ${offset} in part ${part}; the part's bytes so far end at byte ${expected} (gap or overlap)`);
-    if (inline.lastLeafShort) fail(`data after a short leaf in part ${part}; only the archive's last leaf may be shorter than 1 MiB`);
+    if (offset !== expected) throw problem(`data at byte ${offset} in part ${part}; the part's bytes so far end at byte ${expected} (gap or overlap)`);
+    if (inline.lastLeafShort) throw problem(`data after a short leaf in part ${part}; only the archive's last leaf may be shorter than 1 MiB`);
   }
-  if (inline.received + bytes.length > partSize) fail(`data for part ${part} runs past the part size (${partSize} bytes)`);
+  if (inline.received + bytes.length > partSize) throw problem(`data for part ${part} runs past the part size (${partSize} bytes)`);
   inline.received += bytes.length;
   inline.lastLeafShort = bytes.length < LEAF_SIZE;
   inline.leaves.push(createHash('sha256').update(bytes).digest());
@@ -195,20 +197,20 @@ function acceptData(archive: OpenArchive, item: RecordLine, fail: (reason: strin
 async function acceptPart(
   archive: OpenArchive,
   item: RecordLine,
-  fail: (reason: string) => never,
+  problem: Problem,
   options: { hashFiles: boolean; pool?: HashPool; signal?: AbortSignal },
 ): Promise<UploadPartEvent> {
   const record = item.record as PartRecord;
   const { index, start, size } = record;
   const { partSize } = archive.upload;
-  if (index !== archive.nextPart) fail(archive.nextPart === 0 ? `part ${index} comes first; an archive's parts begin at 0` : `part ${index} follows part ${archive.nextPart - 1}`);
+  if (index !== archive.nextPart) throw problem(archive.nextPart === 0 ? `part ${index} comes first; an archive's parts begin at 0` : `part ${index} follows part ${archive.nextPart - 1}`);
   if (archive.shortPart !== undefined) {
-    fail(`part ${index} follows part ${index - 1} of ${archive.shortPart} bytes; only the last part may be smaller than the part size ${partSize}`);
+    throw problem(`part ${index} follows part ${index - 1} of ${archive.shortPart} bytes; only the last part may be smaller than the part size ${partSize}`);
   }
-  if (size > partSize) fail(`part ${index} is ${size} bytes, more than the upload's part size ${partSize} (the part size cannot change within an archive)`);
-  if (start !== index * partSize) fail(`part ${index} begins at byte ${start}; with part size ${partSize} it must begin at byte ${index * partSize}`);
+  if (size > partSize) throw problem(`part ${index} is ${size} bytes, more than the upload's part size ${partSize} (the part size cannot change within an archive)`);
+  if (start !== index * partSize) throw problem(`part ${index} begins at byte ${start}; with part size ${partSize} it must begin at byte ${index * partSize}`);
   const declared = archive.upload.size;
-  if (declared !== null && start + size > declared) fail(`part ${index} ends at byte ${start + size}, past the archive size ${declared} in the upload record`);
+  if (declared !== null && start + size > declared) throw problem(`part ${index} ends at byte ${start + size}, past the archive size ${declared} in the upload record`);
 
   let treeHash = record.treeHash;
   let sha256 = record.sha256;
@@ -216,22 +218,19 @@ async function acceptPart(
   let data: Buffer[] | undefined;
   const inline = archive.inline;
   if (record.file === undefined) {
-    if (!inline) fail(`inline part ${index} (no "file") has no data records before it`);
-    if (inline!.received !== size) fail(`part ${index} is ${size} bytes but its data records carry ${inline!.received}`);
-    ({ treeHash, sha256 } = checkHashes(record, inline!.leaves.digest().toString('hex'), inline!.linear.digest('hex'), fail));
+    if (!inline) throw problem(`inline part ${index} (no "file") has no data records before it`);
+    if (inline.received !== size) throw problem(`part ${index} is ${size} bytes but its data records carry ${inline.received}`);
+    ({ treeHash, sha256 } = checkHashes(record, inline.leaves.digest().toString('hex'), inline.linear.digest('hex'), problem));
     verified = true;
-    data = inline!.data;
+    data = inline.data;
     archive.inline = undefined;
   } else {
-    if (inline) fail(`part ${index} names a file, but data records for it came before it`);
+    if (inline) throw problem(`part ${index} names a file, but data records for it came before it`);
     if (options.hashFiles) {
-      let hashes;
-      try {
-        hashes = await hashFileRange(record.file, start, size, { pool: options.pool, signal: options.signal });
-      } catch (err) {
-        fail(`part ${index}: ${fileProblem(err, record.file)}`);
-      }
-      ({ treeHash, sha256 } = checkHashes(record, hashes!.treeHash, hashes!.sha256!, fail));
+      const hashes = await hashFileRange(record.file, start, size, { pool: options.pool, signal: options.signal }).catch((err: unknown) => {
+        throw options.signal?.aborted ? err : problem(`part ${index}: ${fileProblem(err, record.file!)}`);
+      });
+      ({ treeHash, sha256 } = checkHashes(record, hashes.treeHash, hashes.sha256!, problem));
       verified = true;
     }
   }
@@ -244,31 +243,23 @@ async function acceptPart(
   return { kind: 'part', record, upload: archive.upload, treeHash, sha256, verified, data, line: item.line, raw: item.raw };
 }
 
-function acceptEnd(archive: OpenArchive, item: RecordLine, fail: (reason: string) => never): UploadEndEvent {
+function acceptEnd(archive: OpenArchive, item: RecordLine, problem: Problem): UploadEndEvent {
   const record = item.record as EndRecord;
-  if (archive.inline) fail(`end record, but part ${archive.inline.part}'s data records have no part record`);
-  if (record.parts !== archive.nextPart) fail(`end record says ${record.parts} part(s), but ${archive.nextPart} came`);
-  if (record.size !== archive.received) fail(`end record says ${record.size} bytes, but the parts hold ${archive.received}`);
+  if (archive.inline) throw problem(`end record, but part ${archive.inline.part}'s data records have no part record`);
+  if (record.parts !== archive.nextPart) throw problem(`end record says ${record.parts} part(s), but ${archive.nextPart} came`);
+  if (record.size !== archive.received) throw problem(`end record says ${record.size} bytes, but the parts hold ${archive.received}`);
   const declared = archive.upload.size;
-  if (declared !== null && declared !== archive.received) fail(`the archive is ${archive.received} bytes, but its upload record said ${declared}`);
+  if (declared !== null && declared !== archive.received) throw problem(`the archive is ${archive.received} bytes, but its upload record said ${declared}`);
   let treeHash = archive.partDigests ? combineDigests(archive.partDigests).toString('hex') : undefined;
   if (record.treeHash !== undefined && treeHash !== undefined && record.treeHash !== treeHash) {
-    fail(`end record's treeHash ${record.treeHash} does not match the archive's parts (${treeHash})`);
+    throw problem(`end record's treeHash ${record.treeHash} does not match the archive's parts (${treeHash})`);
   }
   treeHash ??= record.treeHash;
   return { kind: 'end', record, upload: archive.upload, treeHash, line: item.line, raw: item.raw };
 }
 
-function checkHashes(record: PartRecord, treeHash: string, sha256: string, fail: (reason: string) => never): { treeHash: string; sha256: string } {
-  if (record.treeHash !== undefined && record.treeHash !== treeHash) fail(`part ${record.index}: treeHash ${record.treeHash} in the record does not match its bytes (${treeHash})`);
-  if (record.sha256 !== undefined && record.sha256 !== sha256) fail(`part ${record.index}: sha256 ${record.sha256} in the record does not match its bytes (${sha256})`);
+function checkHashes(record: PartRecord, treeHash: string, sha256: string, problem: Problem): { treeHash: string; sha256: string } {
+  if (record.treeHash !== undefined && record.treeHash !== treeHash) throw problem(`part ${record.index}: treeHash ${record.treeHash} in the record does not match its bytes (${treeHash})`);
+  if (record.sha256 !== undefined && record.sha256 !== sha256) throw problem(`part ${record.index}: sha256 ${record.sha256} in the record does not match its bytes (${sha256})`);
   return { treeHash, sha256 };
-}
-
-function fileProblem(err: unknown, file: string): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return `${file}: no such file`;
-  if (code === 'EACCES') return `${file}: permission denied`;
-  if (err instanceof PipesError) return err.message;
-  return `${file}: ${(err as Error).message}`;
 }

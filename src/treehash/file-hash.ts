@@ -28,8 +28,9 @@ export interface FileRangeHash {
 
 /**
  * Tree hash (and linear SHA-256) of `size` bytes of `path` starting at byte `start`, computed in
- * worker threads. Rejects with a PipesError when the path is not a regular file (NOT_A_FILE)
- * or the file ends before the range does (SHORT_FILE); fs errors (ENOENT, EACCES) pass through. `size` must be at least 1: Glacier parts and archives are never empty.
+ * worker threads. `size` must be at least 1: Glacier parts and archives are never empty.
+ * Rejects with a PipesError when the path is not a regular file (code NOT_A_FILE) or the file
+ * ends before the range does (SHORT_FILE); fs errors (ENOENT, EACCES) pass through as they are.
  */
 export async function hashFileRange(path: string, start: number, size: number, options: FileRangeHashOptions = {}): Promise<FileRangeHash> {
   if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(size) || size < 1) {

@@ -52,6 +52,14 @@ export class HashPool {
     });
   }
 
+  /** Starts every worker now, so that they are ready when the first job comes. */
+  warm(): void {
+    while (this.spawn()) {
+      // spawn() returns undefined once the pool is full
+    }
+    for (const slot of this.slots) if (!slot.busy) slot.worker.unref();
+  }
+
   /** Stops every worker; queued and running jobs fail. */
   async close(): Promise<void> {
     this.closed = true;
@@ -86,12 +94,15 @@ export class HashPool {
       }
       this.dispatch();
     });
+    // A worker dies only on a bug or a crash, not on a bad file (jobs report those). Fail its job
+    // and everything queued rather than respawn into the same fault; the next run() starts afresh.
     const fail = (err: Error) => {
       const index = this.slots.indexOf(slot);
-      if (index >= 0) this.slots.splice(index, 1);
+      if (index < 0) return;
+      this.slots.splice(index, 1);
       slot.busy?.reject(err);
       slot.busy = undefined;
-      if (!this.closed) this.dispatch();
+      for (const pending of this.queue.splice(0)) pending.reject(err);
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`a hashing worker stopped (exit status ${code})`)));
