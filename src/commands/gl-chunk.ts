@@ -25,16 +25,16 @@ interface Input {
 await runCommand('gl-chunk', async ({ signal }) => {
   const argv = await withOperands(
     commandLine(
-    'gl-chunk',
-    process.argv.slice(2),
-    'gl-chunk [FILE...] [--part-size SIZE|auto] [--size-hint SIZE] [--description TEXT] [--name NAME]',
-    'Splits each FILE (or stdin) into upload records for one Glacier archive: parts of a regular file point into the file; ' +
-      'stdin and other streams travel inline as data records of one 1 MiB leaf each. With no FILE, or FILE -, reads stdin.',
-    [
-      'tar c photos/ | gl-chunk --part-size 64MiB --name photos.tar | gl-treehash --records | gl-put-parts --vault photos >> archives.ndjson',
-      'gl-chunk backup-2024.tar | gl-treehash --records > backup-2024.upload.ndjson',
-      'pg_dump shop | gl-chunk --size-hint 2TB --name shop.sql | gl-treehash --records | ssh vault-host gl-put-parts --vault db',
-    ],
+      'gl-chunk',
+      process.argv.slice(2),
+      'gl-chunk [FILE...] [--part-size SIZE|auto] [--size-hint SIZE] [--description TEXT] [--name NAME]',
+      'Splits each FILE (or stdin) into upload records for one Glacier archive: parts of a regular file point into the file; ' +
+        'stdin and other streams travel inline as data records of one 1 MiB leaf each. With no FILE, or FILE -, reads stdin.',
+      [
+        'tar c photos/ | gl-chunk --part-size 64MiB --name photos.tar | gl-treehash --records | gl-put-parts --vault photos >> archives.ndjson',
+        'gl-chunk backup-2024.tar | gl-treehash --records > backup-2024.upload.ndjson',
+        'pg_dump shop | gl-chunk --size-hint 2TB --name shop.sql | gl-treehash --records | ssh vault-host gl-put-parts --vault db',
+      ],
     ),
   )
     .option('part-size', {
@@ -76,7 +76,9 @@ await runCommand('gl-chunk', async ({ signal }) => {
 
 async function describeInput(path: string, choice: PartSizeChoice, sizeHint: number | undefined, name?: string, description?: string): Promise<Input> {
   const sourceName = name ?? path;
-  const label = (partSize: number): ArchiveLabel => ({ name: sourceName, description: description ?? defaultDescription(path === '-' && name === undefined ? '' : sourceName), partSize });
+  // stdin has no name to describe it by unless --name gives one.
+  const describedAs = path === '-' && name === undefined ? '' : sourceName;
+  const label = (partSize: number): ArchiveLabel => ({ name: sourceName, description: description ?? defaultDescription(describedAs), partSize });
   if (path === '-') return { path, size: undefined, label: label(choosePartSize(choice, sizeHint ?? stdinFileSize(), 'stdin')) };
 
   const stats = await stat(path).catch((err: unknown) => {
