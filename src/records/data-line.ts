@@ -8,6 +8,7 @@
 // the reader and are validated the same way.
 
 import { LEAF_SIZE } from '../treehash/tree-hash.js';
+import { MAX_PARTS } from './limits.js';
 
 const HEAD = Buffer.from('{"type":"data","part":');
 const AFTER_PART = Buffer.from(',"offset":');
@@ -92,7 +93,8 @@ export function decodeBase64(text: string): Buffer | undefined {
 }
 
 /** What is wrong with a data record's numbers and bytes, or undefined when they are fine. */
-export function dataProblem(offset: number, bytes: Buffer): string | undefined {
+export function dataProblem(part: number, offset: number, bytes: Buffer): string | undefined {
+  if (part >= MAX_PARTS) return `data "part" is ${part}, not a part index from 0 to ${MAX_PARTS - 1}`;
   if (offset % LEAF_SIZE !== 0) return `data offset ${offset} is not on a 1 MiB tree-hash leaf boundary`;
   if (bytes.length === 0) return 'data record carries no bytes';
   if (bytes.length > LEAF_SIZE) return `data record carries ${bytes.length} bytes; at most one 1 MiB leaf (${LEAF_SIZE}) per record`;

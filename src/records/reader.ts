@@ -40,7 +40,7 @@ export interface ReadRecordsOptions {
  */
 export async function* readRecords(input: Readable | AsyncIterable<Buffer | Uint8Array | string>, options: ReadRecordsOptions = {}): AsyncGenerator<RecordLine> {
   const source = options.source ?? 'stdin';
-  const validate = options.validate ?? true;
+  const parse = lineParser(source, options.validate ?? true);
   const lines = splitLines(input, {
     maxLineBytes: options.maxLineBytes ?? MAX_LINE_BYTES,
     onTooLong: (line, bytes) => {
@@ -49,48 +49,48 @@ export async function* readRecords(input: Readable | AsyncIterable<Buffer | Uint
   });
   for await (const { number, bytes, raw } of lines) {
     if (isBlank(bytes)) continue;
-    yield parseLine(bytes, raw, number, source, validate);
+    yield parse(bytes, raw, number);
   }
 }
 
 /**
- * Parses and validates one line: `content` without its newline, `raw` as read. Throws an
+ * A parser for single lines: `content` without its newline, `raw` as read. It throws an
  * InputError naming `source:line`.
  */
-export function parseLine(content: Buffer, raw: Buffer, line: number, source = 'stdin', validate = true): RecordLine {
-  const fast = matchDataLine(content);
-  if (fast) {
-    const bytes = decodeBase64Field(content, fast.dataStart, fast.dataEnd);
-    if (bytes) {
-      const problem = dataProblem(fast.offset, bytes);
-      if (problem) throw new InputError(source, line, problem);
-      return { line, raw, record: { type: 'data', part: fast.part, offset: fast.offset }, bytes };
+export function lineParser(source = 'stdin', validate = true): (content: Buffer, raw: Buffer, line: number) => RecordLine {
+  const fail = (line: number, reason: string) => new InputError(source, line, reason);
+  return (content, raw, line) => {
+    const fast = matchDataLine(content);
+    if (fast) {
+      const bytes = decodeBase64Field(content, fast.dataStart, fast.dataEnd);
+      if (bytes) {
+        const problem = dataProblem(fast.part, fast.offset, bytes);
+        if (problem) throw fail(line, problem);
+        return { line, raw, record: { type: 'data', part: fast.part, offset: fast.offset }, bytes };
+      }
     }
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(content.toString('utf8'));
-  } catch (err) {
-    // V8 quotes part of the line; control characters in it would garble the one-line message.
-    const why = (err as Error).message.replace(/[\x00-\x1f\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    throw new InputError(source, line, `not valid JSON (${why})`);
-  }
-  const problem = validate ? recordProblem(value) : envelopeProblem(value);
-  if (problem) throw new InputError(source, line, problem);
-  const record = value as RecordBase;
-  if (record.type !== 'data') return { line, raw, record };
-  return decodeDataRecord(record, raw, line, source);
-}
-
-function decodeDataRecord(record: RecordBase, raw: Buffer, line: number, source: string): RecordLine {
-  const problem = dataFieldsProblem(record);
-  if (problem) throw new InputError(source, line, problem);
-  const { data, ...rest } = record;
-  const bytes = decodeBase64(data as string);
-  if (!bytes) throw new InputError(source, line, 'data is not standard padded base64');
-  const rangeProblem = dataProblem(rest.offset as number, bytes);
-  if (rangeProblem) throw new InputError(source, line, rangeProblem);
-  return { line, raw, record: rest as RecordBase, bytes };
+    let value: unknown;
+    try {
+      value = JSON.parse(content.toString('utf8'));
+    } catch (err) {
+      // V8 quotes part of the line; control characters in it would garble the one-line message.
+      const why = (err as Error).message.replace(/[\x00-\x1f\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      throw fail(line, `not valid JSON (${why})`);
+    }
+    const problem = validate ? recordProblem(value) : envelopeProblem(value);
+    if (problem) throw fail(line, problem);
+    const record = value as RecordBase;
+    if (record.type !== 'data') return { line, raw, record };
+    // A data record in another shape: the same checks as the fast path.
+    const fieldsProblem = dataFieldsProblem(record);
+    if (fieldsProblem) throw fail(line, fieldsProblem);
+    const { data, ...rest } = record;
+    const bytes = decodeBase64(data as string);
+    if (!bytes) throw fail(line, 'data is not standard padded base64');
+    const rangeProblem = dataProblem(rest.part as number, rest.offset as number, bytes);
+    if (rangeProblem) throw fail(line, rangeProblem);
+    return { line, raw, record: rest as RecordBase, bytes };
+  };
 }
 
 function isBlank(raw: Buffer): boolean {

@@ -19,6 +19,10 @@
 // has `record.file` instead; its bytes are `record.start` .. `record.start + record.size - 1` of
 // that file. On `end`, `treeHash` is the archive tree hash when every part's hash is known.
 //
+// All hashing runs in worker threads (src/treehash/hash-pool.ts), so the consumer's thread stays
+// free for its own I/O: file parts through hashFileRange, inline leaves through PartHasher.
+// Buffers handed out (`bytes`, `data`) are the consumer's: never reused or changed afterwards.
+//
 // Every rule of docs/records.md is checked, and a broken stream stops with an InputError
 // `SOURCE:LINE: what is wrong`: no upload header first, parts out of order, a part not at
 // index x partSize, a part larger than partSize or a short part that is not the last, inline
@@ -27,12 +31,12 @@
 // before `end` (a truncated archive). Events before the error have already been handed out,
 // so a consumer must treat nothing as done before it sees the archive's `end` event.
 
-import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import type { HashPool } from '../treehash/hash-pool.js';
 import { hashFileRange } from '../treehash/file-hash.js';
-import { combineDigests, DigestFolder, LEAF_SIZE } from '../treehash/tree-hash.js';
+import { PartHasher } from '../treehash/part-hasher.js';
+import { combineDigests, LEAF_SIZE } from '../treehash/tree-hash.js';
 import { fileProblem } from './file-problem.js';
 import { readRecords, type ReadRecordsOptions, type RecordLine } from './reader.js';
 import type { DataRecord, DataRecordHead, EndRecord, PartRecord, RecordBase, UploadRecord } from './types.js';
@@ -100,8 +104,7 @@ interface InlinePart {
   part: number;
   received: number;
   lastLeafShort: boolean;
-  leaves: DigestFolder;
-  linear: Hash;
+  hasher: PartHasher;
   data: Buffer[] | undefined;
 }
 
@@ -123,51 +126,56 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
   let archive: OpenArchive | undefined;
   let lastLine = 0;
 
-  for await (const item of readRecords(input, { source, maxLineBytes: options.maxLineBytes })) {
-    options.signal?.throwIfAborted();
-    lastLine = item.line;
-    const problem: Problem = (reason) => new InputError(source, item.line, reason);
-    const { record } = item;
-    switch (record.type) {
-      case 'upload': {
-        if (archive) throw problem(`upload record inside archive "${archive.upload.name}" (begun at line ${archive.line}, no end record yet)`);
-        const upload = record as UploadRecord;
-        archive = { upload, line: item.line, nextPart: 0, received: 0, shortPart: undefined, partDigests: [], inline: undefined };
-        yield { kind: 'upload', record: upload, line: item.line, raw: item.raw };
-        break;
+  try {
+    for await (const item of readRecords(input, { source, maxLineBytes: options.maxLineBytes })) {
+      options.signal?.throwIfAborted();
+      lastLine = item.line;
+      const problem: Problem = (reason) => new InputError(source, item.line, reason);
+      const { record } = item;
+      switch (record.type) {
+        case 'upload': {
+          if (archive) throw problem(`upload record inside archive "${archive.upload.name}" (begun at line ${archive.line}, no end record yet)`);
+          const upload = record as UploadRecord;
+          archive = { upload, line: item.line, nextPart: 0, received: 0, shortPart: undefined, partDigests: [], inline: undefined };
+          yield { kind: 'upload', record: upload, line: item.line, raw: item.raw };
+          break;
+        }
+        case 'data': {
+          if (!archive) throw problem('data record before any upload record');
+          await acceptData(archive, item, problem, options.keepData ?? false, options.pool);
+          yield { kind: 'data', record: record as DataRecordHead, bytes: item.bytes!, upload: archive.upload, line: item.line, raw: item.raw };
+          break;
+        }
+        case 'part': {
+          if (!archive) throw problem('part record before any upload record');
+          yield await acceptPart(archive, item, problem, { hashFiles, pool: options.pool, signal: options.signal });
+          break;
+        }
+        case 'end': {
+          if (!archive) throw problem('end record before any upload record');
+          yield acceptEnd(archive, item, problem);
+          archive = undefined;
+          break;
+        }
+        default:
+          yield { kind: 'other', record, line: item.line, raw: item.raw };
       }
-      case 'data': {
-        if (!archive) throw problem('data record before any upload record');
-        acceptData(archive, item, problem, options.keepData ?? false);
-        yield { kind: 'data', record: record as DataRecordHead, bytes: item.bytes!, upload: archive.upload, line: item.line, raw: item.raw };
-        break;
-      }
-      case 'part': {
-        if (!archive) throw problem('part record before any upload record');
-        yield await acceptPart(archive, item, problem, { hashFiles, pool: options.pool, signal: options.signal });
-        break;
-      }
-      case 'end': {
-        if (!archive) throw problem('end record before any upload record');
-        yield acceptEnd(archive, item, problem);
-        archive = undefined;
-        break;
-      }
-      default:
-        yield { kind: 'other', record, line: item.line, raw: item.raw };
     }
-  }
-  if (archive) {
-    throw new InputError(
-      source,
-      lastLine || undefined,
-      `the stream ended inside archive "${archive.upload.name}" (begun at line ${archive.line}) after ${archive.nextPart} part(s) and no end record: truncated archive`,
-      'TRUNCATED',
-    );
+    if (archive) {
+      throw new InputError(
+        source,
+        lastLine || undefined,
+        `the stream ended inside archive "${archive.upload.name}" (begun at line ${archive.line}) after ${archive.nextPart} part(s) and no end record: truncated archive`,
+        'TRUNCATED',
+      );
+    }
+  } finally {
+    // Stopped inside an inline part (an error, or the consumer let go): free its running hash.
+    archive?.inline?.hasher.abandon();
   }
 }
 
-function acceptData(archive: OpenArchive, item: RecordLine, problem: Problem, keepData: boolean): void {
+async function acceptData(archive: OpenArchive, item: RecordLine, problem: Problem, keepData: boolean, pool: HashPool | undefined): Promise<void> {
   const { part, offset } = item.record as DataRecord;
   const bytes = item.bytes!;
   const { partSize } = archive.upload;
@@ -179,7 +187,7 @@ function acceptData(archive: OpenArchive, item: RecordLine, problem: Problem, ke
   let inline = archive.inline;
   if (!inline) {
     if (offset !== partStart) throw problem(`data for part ${part} begins at byte ${offset}; part ${part} begins at byte ${partStart}`);
-    inline = { part, received: 0, lastLeafShort: false, leaves: new DigestFolder(), linear: createHash('sha256'), data: keepData ? [] : undefined };
+    inline = { part, received: 0, lastLeafShort: false, hasher: new PartHasher(pool), data: keepData ? [] : undefined };
     archive.inline = inline;
   } else {
     const expected = partStart + inline.received;
@@ -189,9 +197,8 @@ function acceptData(archive: OpenArchive, item: RecordLine, problem: Problem, ke
   if (inline.received + bytes.length > partSize) throw problem(`data for part ${part} runs past the part size (${partSize} bytes)`);
   inline.received += bytes.length;
   inline.lastLeafShort = bytes.length < LEAF_SIZE;
-  inline.leaves.push(createHash('sha256').update(bytes).digest());
-  inline.linear.update(bytes);
   inline.data?.push(bytes);
+  await inline.hasher.add(bytes);
 }
 
 async function acceptPart(
@@ -220,10 +227,11 @@ async function acceptPart(
   if (record.file === undefined) {
     if (!inline) throw problem(`inline part ${index} (no "file") has no data records before it`);
     if (inline.received !== size) throw problem(`part ${index} is ${size} bytes but its data records carry ${inline.received}`);
-    ({ treeHash, sha256 } = checkHashes(record, inline.leaves.digest().toString('hex'), inline.linear.digest('hex'), problem));
+    archive.inline = undefined;
+    const hashes = await inline.hasher.digest();
+    ({ treeHash, sha256 } = checkHashes(record, hashes.treeHash, hashes.sha256, problem));
     verified = true;
     data = inline.data;
-    archive.inline = undefined;
   } else {
     if (inline) throw problem(`part ${index} names a file, but data records for it came before it`);
     if (options.hashFiles) {

@@ -5,7 +5,7 @@
 
 import { open, stat } from 'node:fs/promises';
 import { PipesError } from '../errors.js';
-import { HashJobError, sharedHashPool, type HashPool } from './hash-pool.js';
+import { HashJobError, quietly, sharedHashPool, type HashPool } from './hash-pool.js';
 import { DigestFolder, LEAF_SIZE, treeHash } from './tree-hash.js';
 
 /** Leaves per worker job: big enough to amortise a message, small enough to balance the cores. */
@@ -86,12 +86,6 @@ export async function treeHashFile(path: string, options: Omit<FileRangeHashOpti
   if (stats.isFile() && stats.size === 0) return treeHash(new Uint8Array(0));
   // hashFileRange refuses directories and other non-files with a clear message.
   return (await hashFileRange(path, 0, Math.max(stats.size, 1), { ...options, linear: false })).treeHash;
-}
-
-/** Marks a promise as handled now (it is awaited later, possibly after it has failed). */
-function quietly<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
 }
 
 function shortFile(path: string, fileEnd: number, start: number, end: number): PipesError {
