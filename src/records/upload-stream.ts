@@ -30,6 +30,17 @@
 // with the parts, a hash in a record that does not match the bytes, and a stream that stops
 // before `end` (a truncated archive). Events before the error have already been handed out,
 // so a consumer must treat nothing as done before it sees the archive's `end` event.
+//
+// In outline, an uploader:
+//
+//   for await (const event of readUploadStream(process.stdin, { keepData: true })) {
+//     if (event.kind === 'upload') upload = await initiate(event.record.partSize, event.record.description);
+//     if (event.kind === 'part') await sendPart(upload, event.record, event.treeHash!, event.sha256!, event.data ?? event.record.file!);
+//     if (event.kind === 'end') await complete(upload, event.record.size, event.treeHash!);
+//   }
+//
+// (With bounded concurrency, several workers pull from the same iterator; each `next()` call
+// reads only as far as the next event.)
 
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
@@ -46,7 +57,7 @@ export interface UploadStreamOptions extends Pick<ReadRecordsOptions, 'source' |
   hashFiles?: boolean;
   /** Hand each inline part's bytes over on its `part` event as `data` (default false). */
   keepData?: boolean;
-  /** The worker pool for file hashing (default: the process-wide pool). */
+  /** The worker pool that does the hashing (default: the process-wide pool). */
   pool?: HashPool;
   signal?: AbortSignal;
 }
