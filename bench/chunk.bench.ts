@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import split2 from 'split2';
 import { readRecords } from '../src/records/reader.js';
 import { measureShell, mibPerSecond, printTable, scratchDir } from './lib.js';
-import { interleaved, writeRandomFile } from './treehash.bench.js';
+import { interleaved, ROUNDS, writeRandomFile } from './treehash.bench.js';
 
 const MiB = 1024 * 1024;
 const SIZE = 1024 * MiB;
@@ -27,7 +27,7 @@ export default async function chunkBench(): Promise<void> {
     });
     const cat = runs['cat < FILE | cat | cat'].seconds;
     printTable(
-      'A 1 GiB pipe (best of 3, interleaved; MiB/s of input bytes; output is base64, 4/3 larger)',
+      `A 1 GiB pipe (best of ${ROUNDS}, interleaved; MiB/s of input bytes; output is base64, 4/3 larger)`,
       ['pipeline', 'seconds', 'MiB/s', 'vs cat', 'peak RSS MiB per stage'],
       Object.entries(runs).map(([name, run]) => [name, run.seconds, mibPerSecond(SIZE, run.seconds), cat / run.seconds, run.stages.map((stage) => `${stage.label} ${(stage.maxRssBytes / MiB).toFixed(0)}`).join(', ')]),
     );

@@ -14,7 +14,7 @@ import { sharedHashPool } from '../src/treehash/hash-pool.js';
 import { measureShell, mibPerSecond, printTable, scratchDir, type Measurement } from './lib.js';
 
 const SIZE = 1024 * 1024 * 1024;
-const ROUNDS = 3;
+export const ROUNDS = 5;
 
 /** SIZE pseudo-random bytes (AES-CTR keystream), so no layer can shortcut repeated data. */
 export async function writeRandomFile(path: string, size: number): Promise<void> {
