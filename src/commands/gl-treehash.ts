@@ -6,9 +6,6 @@ import { addAbortSignal, type Readable } from 'node:stream';
 import { runCommand, warn } from '../cli/run.js';
 import { EXIT, PipesError, UsageError, errorMessage } from '../errors.js';
 import { fileError } from '../records/file-problem.js';
-import { splitLines } from '../records/lines.js';
-import { readUploadStream } from '../records/upload-stream.js';
-import { RecordWriter } from '../records/writer.js';
 import { formatChecksumLine, parseChecksumLine } from '../treehash/checksum-list.js';
 import { treeHashFile } from '../treehash/file-hash.js';
 import { sharedHashPool } from '../treehash/hash-pool.js';
@@ -16,7 +13,8 @@ import { TreeHasher } from '../treehash/tree-hash.js';
 
 const NAME = 'gl-treehash';
 
-// Starting the hashing workers takes tens of milliseconds: they start first, while the rest loads.
+// Starting the hashing workers takes tens of milliseconds: they start first, while the rest
+// loads. (Only what hashing files needs is imported up front; --check and --records load theirs.)
 sharedHashPool().warm();
 
 interface Options {
@@ -103,6 +101,7 @@ async function checkList(list: string, quiet: boolean, signal: AbortSignal): Pro
   let mismatched = 0;
   let unreadable = 0;
   let malformed = 0;
+  const { splitLines } = await import('../records/lines.js');
   const lines = splitLines(addAbortSignal(signal, input), {
     onTooLong: (line) => {
       throw new PipesError('BAD_INPUT', `${source}:${line}: line too long for a "HASH  FILE" list`);
@@ -143,6 +142,7 @@ async function checkList(list: string, quiet: boolean, signal: AbortSignal): Pro
 /** Passes an upload stream through, writing the hashes on `part` and `end` records. */
 async function fillInRecords(path: string, signal: AbortSignal): Promise<void> {
   const input = await openInput(path);
+  const [{ readUploadStream }, { RecordWriter }] = await Promise.all([import('../records/upload-stream.js'), import('../records/writer.js')]);
   const writer = new RecordWriter(process.stdout);
   for await (const event of readUploadStream(addAbortSignal(signal, input), { source: path === '-' ? 'stdin' : path, signal })) {
     if (event.kind === 'part' && (event.record.treeHash !== event.treeHash || event.record.sha256 !== event.sha256)) {
