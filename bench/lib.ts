@@ -31,15 +31,16 @@ export function scratchDir(prefix = 'glp-bench-'): { dir: string; remove: () => 
 }
 
 /**
- * Runs `script` with `bash -o pipefail`. Inside the script, write `measure LABEL command ...`
- * (also inside a pipeline) to record that command's peak RSS under LABEL. Returns wall time and
- * each measured stage.
+ * Runs `script` with `bash -o pipefail`. Inside the script, write `$(measure LABEL) command ...`
+ * to record the command's peak RSS under LABEL (one word). Returns wall time and each measured stage.
  */
 export async function measureShell(script: string, env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
   if (!existsSync(GNU_TIME)) throw new Error(`benchmarks need GNU time at ${GNU_TIME} (Debian package "time")`);
   const scratch = scratchDir('glp-measure-');
   const statsFile = join(scratch.dir, 'stats');
-  const prelude = `measure() { local label=$1; shift; ${GNU_TIME} -a -o ${JSON.stringify(statsFile)} -f "$label"$'\\t%M' "$@"; }\n`;
+  // The words measure() prints are word-split but never unquoted by bash, so they carry no
+  // quotes: the label (no spaces) and the peak RSS are joined by "=" and split at the last one.
+  const prelude = `measure() { printf '%s -a -o %s -f %s' ${GNU_TIME} '${statsFile}' "$1=%M"; }\n`;
   const started = process.hrtime.bigint();
   try {
     await new Promise<void>((resolvePromise, reject) => {
@@ -54,10 +55,10 @@ export async function measureShell(script: string, env: NodeJS.ProcessEnv = {}):
     const stages = existsSync(statsFile)
       ? readFileSync(statsFile, 'utf8')
           .split('\n')
-          .filter((line) => line.includes('\t'))
+          .filter((line) => line.includes('='))
           .map((line) => {
-            const [label, kib] = line.split('\t');
-            return { label, maxRssBytes: Number(kib) * 1024 };
+            const at = line.lastIndexOf('=');
+            return { label: line.slice(0, at), maxRssBytes: Number(line.slice(at + 1)) * 1024 };
           })
       : [];
     return { seconds, stages };

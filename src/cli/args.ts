@@ -4,6 +4,8 @@ import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { packageVersion } from '../version.js';
 
+const PARSER_CONFIGURATION = { 'camel-case-expansion': true, 'duplicate-arguments-array': false };
+
 /**
  * A yargs parser for one command. `usage` is the first help line; `example` is a real pipeline
  * shown under --help.
@@ -17,12 +19,25 @@ export function commandLine(name: string, argv: string[], usage: string, descrip
     .alias('h', 'help')
     .strict()
     .wrap(Math.min(100, process.stderr.columns ?? 100))
-    .parserConfiguration({ 'camel-case-expansion': true, 'duplicate-arguments-array': false })
+    .parserConfiguration(PARSER_CONFIGURATION)
     .fail((message, err) => {
-      throw err ?? new UsageError(message);
+      // yargs reports some usage mistakes (a flag missing its value) as a YError, not a message.
+      throw err && err.name !== 'YError' ? err : new UsageError(err?.message ?? message);
     });
   for (const example of examples) parser.example(example, '');
   return parser;
+}
+
+/**
+ * For commands that take operands (FILE...): `strict()` refuses every positional argument, so
+ * this keeps strictness for options only, and keeps operands as the strings typed (`-` stays
+ * `-`, a file named `0x10` stays `0x10`). The operands are in `argv._`.
+ */
+export function withOperands(parser: Argv): Argv {
+  return parser
+    .strict(false)
+    .strictOptions()
+    .parserConfiguration({ ...PARSER_CONFIGURATION, 'parse-positional-numbers': false });
 }
 
 /** For commands whose issue has not landed: says so plainly and exits 2. */

@@ -47,13 +47,18 @@ export interface PartRecord extends RecordBase {
  * Written before the `part` record they belong to, so a stage that hashes them can fill in the
  * part's hashes without holding the part.
  */
-export interface DataRecord extends RecordBase {
-  type: 'data';
-  part: number;
-  /** Offset of the first byte in the archive. */
-  offset: number;
-  /** The bytes, base64. */
+export interface DataRecord extends DataRecordHead {
+  /** The bytes, standard base64 with padding. */
   data: string;
+}
+
+/** A data record as readers hand it over: without the base64 text, whose bytes come decoded beside it. */
+export interface DataRecordHead extends RecordBase {
+  type: 'data';
+  /** The index of the part the bytes belong to. */
+  part: number;
+  /** Offset of the first byte in the archive: a multiple of 1 MiB. */
+  offset: number;
 }
 
 /** Closes one archive in an upload stream. */

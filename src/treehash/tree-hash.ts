@@ -65,16 +65,25 @@ export class DigestFolder {
   }
 }
 
+export interface TreeHasherOptions {
+  /** Also keep the linear SHA-256 (the default). Off when only the tree hash is wanted: half the work. */
+  linear?: boolean;
+}
+
 /** Streaming tree hash and linear SHA-256 over any chunking of the input. */
 export class TreeHasher {
   private readonly folder = new DigestFolder();
-  private readonly linear: Hash = createHash('sha256');
+  private readonly linear: Hash | undefined;
   private leaf: Hash = createHash('sha256');
   private leafFill = 0;
   private total = 0;
 
+  constructor(options: TreeHasherOptions = {}) {
+    this.linear = options.linear === false ? undefined : createHash('sha256');
+  }
+
   update(chunk: Uint8Array): this {
-    this.linear.update(chunk);
+    this.linear?.update(chunk);
     this.total += chunk.length;
     let offset = 0;
     while (offset < chunk.length) {
@@ -95,15 +104,24 @@ export class TreeHasher {
     return this.total;
   }
 
-  /** Tree hash and linear hash in hex. An empty input hashes as one empty leaf, as botocore does. */
+  /** The raw 32-byte tree hash. An empty input hashes as one empty leaf, as botocore does. */
+  treeDigest(): Buffer {
+    if (this.leafFill > 0 || this.folder.leaves === 0) {
+      this.folder.push(this.leaf.digest());
+      this.leafFill = 0;
+    }
+    return this.folder.digest();
+  }
+
+  /** Tree hash and linear hash in hex. */
   digest(): { treeHash: string; sha256: string } {
-    if (this.leafFill > 0 || this.folder.leaves === 0) this.folder.push(this.leaf.digest());
-    return { treeHash: this.folder.digest().toString('hex'), sha256: this.linear.digest('hex') };
+    if (!this.linear) throw new Error('this TreeHasher was made with { linear: false }');
+    return { treeHash: this.treeDigest().toString('hex'), sha256: this.linear.digest('hex') };
   }
 }
 
 export function treeHash(data: Uint8Array): string {
-  return new TreeHasher().update(data).digest().treeHash;
+  return new TreeHasher({ linear: false }).update(data).treeDigest().toString('hex');
 }
 
 /**

@@ -1,0 +1,96 @@
+// The code a hashing worker thread runs. It is started from this function's source text
+// (`new Worker(source, { eval: true })`), not from a file, so the same code runs whether the
+// caller was loaded from dist/ or from src/*.ts under a TypeScript loader. That is why the
+// function is self-contained: no imports, only `require` of node built-ins.
+
+/** Work for a hashing worker. Byte ranges are [start, end) of an open file descriptor. */
+export type HashJob = { id: number } & (
+  | /** The SHA-256 of each 1 MiB leaf of the range, concatenated. */ { op: 'leaves'; fd: number; start: number; end: number }
+  | /** One SHA-256 of the whole range. */ { op: 'linear'; fd: number; start: number; end: number }
+  | /** The SHA-256 of `length` bytes in slot `slot` of the shared ring (a leaf that arrived inline). */ { op: 'digest'; slot: number; length: number }
+  | /** Feeds `length` bytes of ring slot `slot` to the running SHA-256 of `session`. */ { op: 'update'; session: number; slot: number; length: number }
+  | /** Finishes the running SHA-256 of `session`. */ { op: 'final'; session: number }
+);
+
+export type HashReply =
+  | { id: number; digest: Uint8Array }
+  | { id: number; error: { message: string; code?: string; bytesRead?: number } };
+
+export function hashWorkerMain(): void {
+  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { readSync } = require('node:fs') as typeof import('node:fs');
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  type Hash = ReturnType<typeof createHash>;
+  const LEAF = 1048576;
+  // One leaf-sized buffer, reused: it stays in cache and the worker's memory stays flat.
+  const buffer = Buffer.allocUnsafeSlow(LEAF);
+  const sessions = new Map<number, Hash>();
+  // Leaves that arrive inline are copied by the caller into this shared ring, one leaf per slot.
+  const ring = Buffer.from((workerData as { ring: SharedArrayBuffer }).ring);
+  const inRing = (slot: number, length: number) => ring.subarray(slot * LEAF, slot * LEAF + length);
+
+  // Reads [start, end) leaf by leaf and hands each filled slice to `use`.
+  function eachLeaf(fd: number, start: number, end: number, use: (bytes: Buffer) => void): void {
+    for (let position = start; position < end; ) {
+      const want = Math.min(LEAF, end - position);
+      let fill = 0;
+      while (fill < want) {
+        const n = readSync(fd, buffer, fill, want - fill, position + fill);
+        if (n === 0) {
+          const err = new Error('file ended early') as Error & { code: string; bytesRead: number };
+          err.code = 'SHORT_FILE';
+          err.bytesRead = position + fill;
+          throw err;
+        }
+        fill += n;
+      }
+      use(buffer.subarray(0, want));
+      position += want;
+    }
+  }
+
+  function session(id: number): Hash {
+    let hash = sessions.get(id);
+    if (!hash) sessions.set(id, (hash = createHash('sha256')));
+    return hash;
+  }
+
+  function run(job: HashJob): Uint8Array {
+    switch (job.op) {
+      case 'leaves': {
+        const digests = Buffer.allocUnsafe(32 * Math.ceil((job.end - job.start) / LEAF));
+        let at = 0;
+        eachLeaf(job.fd, job.start, job.end, (bytes) => {
+          at += createHash('sha256').update(bytes).digest().copy(digests, at);
+        });
+        return digests;
+      }
+      case 'linear': {
+        const hash = createHash('sha256');
+        eachLeaf(job.fd, job.start, job.end, (bytes) => hash.update(bytes));
+        return hash.digest();
+      }
+      case 'digest':
+        return createHash('sha256').update(inRing(job.slot, job.length)).digest();
+      case 'update':
+        session(job.session).update(inRing(job.slot, job.length));
+        return new Uint8Array(0);
+      case 'final': {
+        const digest = session(job.session).digest();
+        sessions.delete(job.session);
+        return digest;
+      }
+    }
+  }
+
+  parentPort!.on('message', (job: HashJob) => {
+    let reply: HashReply;
+    try {
+      reply = { id: job.id, digest: run(job) };
+    } catch (err) {
+      const e = err as Error & { code?: string; bytesRead?: number };
+      reply = { id: job.id, error: { message: e.message, code: e.code, bytesRead: e.bytesRead } };
+    }
+    parentPort!.postMessage(reply);
+  });
+}

@@ -1,0 +1,47 @@
+// The line splitter fed awkward chunk boundaries by hand.
+
+import t from 'tap';
+import { splitLines, type Line } from '../../src/records/lines.js';
+
+async function* feed(...chunks: (string | Buffer)[]): AsyncGenerator<Buffer> {
+  for (const chunk of chunks) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+}
+
+async function split(chunks: AsyncIterable<Buffer>, maxLineBytes?: number): Promise<Line[]> {
+  const lines: Line[] = [];
+  const tooLong = (line: number, bytes: number): never => {
+    throw new Error(`line ${line} too long (${bytes})`);
+  };
+  for await (const line of splitLines(chunks, { maxLineBytes, onTooLong: tooLong })) lines.push(line);
+  return lines;
+}
+
+const texts = (lines: Line[]) => lines.map((line) => line.bytes.toString('utf8'));
+
+t.test('a line split across writes, and several lines in one write', async (t) => {
+  const lines = await split(feed('{"a":', '1}\n{"b"', ':2}\n{"c":3}\n{"d":4}\n'));
+  t.same(texts(lines), ['{"a":1}', '{"b":2}', '{"c":3}', '{"d":4}']);
+  t.same(lines.map((line) => line.number), [1, 2, 3, 4]);
+  t.same(lines.map((line) => line.raw.toString()), ['{"a":1}\n', '{"b":2}\n', '{"c":3}\n', '{"d":4}\n'], 'raw keeps the newline');
+});
+
+t.test('a multi-byte character split between writes', async (t) => {
+  const text = Buffer.from('{"name":"Zürich – 東京"}\n');
+  for (let cut = 1; cut < text.length; cut++) {
+    const lines = await split(feed(text.subarray(0, cut), text.subarray(cut)));
+    t.same(texts(lines), ['{"name":"Zürich – 東京"}'], `cut at byte ${cut}`);
+  }
+});
+
+t.test('one byte per write, CRLF, blank lines and a last line without newline', async (t) => {
+  const input = Buffer.from('one\r\n\ntwo\nthree');
+  const lines = await split(feed(...[...input].map((byte) => Buffer.from([byte]))));
+  t.same(texts(lines), ['one', '', 'two', 'three']);
+  t.same(lines.map((line) => line.raw.toString()), ['one\r\n', '\n', 'two\n', 'three']);
+});
+
+t.test('a line longer than the limit stops the split, whether or not its newline has come', async (t) => {
+  await t.rejects(split(feed('short\n', 'x'.repeat(11), '\n'), 10), /line 2 too long \(11\)/);
+  await t.rejects(split(feed('short\n', 'x'.repeat(6), 'x'.repeat(6)), 10), /line 2 too long \(12\)/);
+  t.same(texts(await split(feed('x'.repeat(10), '\n'), 10)), ['x'.repeat(10)], 'exactly the limit is fine');
+});

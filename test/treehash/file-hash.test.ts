@@ -1,0 +1,43 @@
+// The worker-thread file hasher: it runs from src/*.ts under tap's TypeScript loader (this file)
+// as well as from dist/ (the command tests), and it fails clearly on files it cannot hash.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { HashPool } from '../../src/treehash/hash-pool.js';
+import { hashFileRange, treeHashFile } from '../../src/treehash/file-hash.js';
+import { treeHash } from '../../src/treehash/tree-hash.js';
+import { MiB, scratch, seededBytes, writeFile } from '../helpers/data.js';
+
+t.test('a private pool of one worker gives the same hashes, and closes', async (t) => {
+  const dir = scratch(t);
+  const input = seededBytes(3 * MiB + 17, 5);
+  const path = writeFile(dir, 'f', input);
+  const pool = new HashPool(1);
+  const [a, b] = await Promise.all([hashFileRange(path, 0, input.length, { pool }), hashFileRange(path, MiB, MiB, { pool })]);
+  t.equal(a.treeHash, treeHash(input));
+  t.equal(b.treeHash, treeHash(input.subarray(MiB, 2 * MiB)));
+  await pool.close();
+  await t.rejects(hashFileRange(path, 0, 1, { pool }), /closed/);
+});
+
+t.test('files that cannot be hashed', async (t) => {
+  const dir = scratch(t);
+  const path = writeFile(dir, 'short', Buffer.alloc(1000, 1));
+  await t.rejects(hashFileRange(path, 0, 1001), { code: 'SHORT_FILE', message: `${path}: the file ends at byte 1000, before the end of bytes 0-1000 (changed since it was chunked?)` });
+  await t.rejects(hashFileRange(join(dir, 'missing'), 0, 1), { code: 'ENOENT' });
+  mkdirSync(join(dir, 'sub'));
+  await t.rejects(hashFileRange(join(dir, 'sub'), 0, 1), { code: 'NOT_A_FILE', message: /is a directory/ });
+  await t.rejects(treeHashFile(join(dir, 'sub')), { message: /is a directory/ });
+  await t.rejects(hashFileRange(path, 0, 0), RangeError, 'an empty range is refused');
+  t.equal(await treeHashFile(writeFile(dir, 'empty', '')), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+});
+
+t.test('an abort stops the hashing with the signal reason', async (t) => {
+  const dir = scratch(t);
+  const path = writeFile(dir, 'f', seededBytes(40 * MiB, 9));
+  const controller = new AbortController();
+  const hashing = hashFileRange(path, 0, 40 * MiB, { signal: controller.signal });
+  controller.abort(new Error('stop here'));
+  await t.rejects(hashing, { message: 'stop here' });
+});
