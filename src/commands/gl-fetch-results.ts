@@ -13,6 +13,7 @@ import { fetcherFor, GLACIER_ACTIONS, NotBuiltError, type FetchContext, type Job
 import { jobLabel } from '../jobs/job-label.js';
 import { DescribeJobError, JobNotReadyError, waitForJobs } from '../jobs/wait.js';
 import { readRecords } from '../records/reader.js';
+import { parseByteSize } from '../units.js';
 import type { JobRecord } from '../records/types.js';
 
 const NAME = 'gl-fetch-results';
@@ -43,6 +44,7 @@ await runCommand(NAME, async ({ signal }) => {
     .option('format', { choices: ['csv', 'ndjson'] as const, default: 'csv' as const, describe: 'select results as the job wrote them (csv), or one JSON object per row (ndjson)' })
     .option('delete', { type: 'boolean', default: false, describe: "after a job's output is written in full, delete its objects from S3" })
     .option('concurrency', { type: 'number', default: 4, describe: 'GET requests in flight' })
+    .option('chunk-size', { type: 'string', requiresArg: true, default: '8MiB', describe: 'bytes per ranged GET; memory holds about (concurrency + 1) chunks' })
     .options(awsFlags)
     .parseAsync();
 
@@ -51,6 +53,8 @@ await runCommand(NAME, async ({ signal }) => {
   const timeoutMs = argv.timeout === undefined ? undefined : parseDuration(argv.timeout);
   if (timeoutMs === undefined && argv.timeout !== undefined) throw new UsageError(`--timeout: "${argv.timeout}" is not a duration (30s, 5m, 12h)`);
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1 || argv.concurrency > 64) throw new UsageError(`--concurrency: ${argv.concurrency} is not a whole number from 1 to 64`);
+  const chunkSize = parseByteSize(argv.chunkSize);
+  if (chunkSize === undefined || chunkSize < 64 * 1024 || chunkSize > 1024 ** 3) throw new UsageError(`--chunk-size: "${argv.chunkSize}" is not a size from 64KiB to 1GiB`);
 
   // Every record is read and checked before any request: a bad line costs nothing.
   const pending: Pending[] = [];
@@ -77,6 +81,7 @@ await runCommand(NAME, async ({ signal }) => {
     s3: createS3Client(settings, { maxAttempts: 1 }),
     signal,
     concurrency: argv.concurrency,
+    chunkSize,
     onRetry: (what, err, attempt) => warn(NAME, `${what}: ${describeAwsError(err)}; retrying (attempt ${attempt + 1})`),
   };
   const at = (index: number) => `stdin:${pending[index].line}`;
