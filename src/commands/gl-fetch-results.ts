@@ -44,7 +44,7 @@ await runCommand(NAME, async ({ signal }) => {
     .option('format', { choices: ['csv', 'ndjson'] as const, default: 'csv' as const, describe: 'select results as the job wrote them (csv), or one JSON object per row (ndjson)' })
     .option('delete', { type: 'boolean', default: false, describe: "after a job's output is written in full, delete its objects from S3" })
     .option('concurrency', { type: 'number', default: 4, describe: 'GET requests in flight' })
-    .option('chunk-size', { type: 'string', requiresArg: true, default: '8MiB', describe: 'bytes per ranged GET; memory holds about (concurrency + 1) chunks' })
+    .option('chunk-size', { type: 'string', requiresArg: true, default: '16MiB', describe: 'bytes per ranged GET; memory holds (concurrency + 1) chunks' })
     .options(awsFlags)
     .parseAsync();
 

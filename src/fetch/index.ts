@@ -8,3 +8,4 @@ export { csvToNdjson, fieldNames } from './ndjson.js';
 export { deletePrefix } from './delete-prefix.js';
 export { getText, isRetryableRead, readExactly, retried, s3Uri, TruncatedBodyError, type RequestOptions, type S3ObjectRef } from './s3-requests.js';
 export { writeOut } from './write-out.js';
+export { DamagedObjectError, objectCheck, ObjectVerifier, type ObjectCheck } from './object-check.js';

@@ -6,6 +6,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { httpStatus, isRetryable } from '../aws/errors.js';
 import { withRetries } from '../aws/retry.js';
+import { DamagedObjectError } from './object-check.js';
 
 /** An object in S3. */
 export interface S3ObjectRef {
@@ -33,9 +34,12 @@ export interface RequestOptions {
   onRetry?: (what: string, err: unknown, attempt: number) => void;
 }
 
-/** Worth another attempt: what isRetryable says, plus short bodies and checksum mismatches (the SDK checks whole-object GETs). */
+/**
+ * Worth another attempt: what isRetryable says, plus a body cut short, and bytes that do not match
+ * the object's checksum (the SDK's own check of whole-object GETs, or ours).
+ */
 export function isRetryableRead(err: unknown): boolean {
-  return isRetryable(err) || err instanceof TruncatedBodyError || /checksum mismatch/i.test((err as Error)?.message ?? '');
+  return isRetryable(err) || err instanceof TruncatedBodyError || err instanceof DamagedObjectError || /checksum mismatch/i.test((err as Error)?.message ?? '');
 }
 
 /** Runs `attempt` until it succeeds, retrying what isRetryableRead allows. `what` names the request in retry reports. */
@@ -48,17 +52,19 @@ export function retried<T>(what: string, attempt: (signal: AbortSignal | undefin
   });
 }
 
-/** Exactly `length` bytes of a response body, in one buffer; anything else is an error. */
-export async function readExactly(body: AsyncIterable<Uint8Array>, length: number, what: string): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
+/**
+ * Exactly `length` bytes of a response body, copied into `into` (a new buffer by default); a
+ * body shorter or longer than that is a TruncatedBodyError.
+ */
+export async function readExactly(body: AsyncIterable<Uint8Array>, length: number, what: string, into: Buffer = Buffer.allocUnsafe(length)): Promise<Buffer> {
   let at = 0;
   for await (const piece of body) {
     if (at + piece.length > length) throw new TruncatedBodyError(`${what}: the response holds more than the ${length} bytes it announced`);
-    buffer.set(piece, at);
+    into.set(piece, at);
     at += piece.length;
   }
   if (at < length) throw new TruncatedBodyError(`${what}: the response ended after ${at} of ${length} bytes`);
-  return buffer;
+  return into.subarray(0, length);
 }
 
 /**

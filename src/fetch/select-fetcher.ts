@@ -51,9 +51,13 @@ async function openSelectJob(context: FetchContext, job: JobRecord, description:
     ok: true,
     output: {
       async write(out: Writable, format: string) {
-        const csv = objectChunks(context.s3, results, context);
-        const bytes = format === 'ndjson' ? csvToNdjson(csv, resultParseOptions(output), columns) : csv;
-        for await (const chunk of bytes) await writeOut(out, chunk);
+        const chunks = objectChunks(context.s3, results, context);
+        if (format !== 'ndjson') {
+          // Written out before the next chunk is asked for, as objectChunks requires.
+          for await (const chunk of chunks) await writeOut(out, chunk);
+          return;
+        }
+        for await (const lines of csvToNdjson(copies(chunks), resultParseOptions(output), columns)) await writeOut(out, lines);
       },
       async remove() {
         const count = await deletePrefix(context.s3, bucket, path, context);
@@ -106,4 +110,9 @@ async function failureReport(
     for (const line of shown.split('\n')) if (line !== '') lines.push(`${s3Uri(ref)}: ${line}`);
   }
   return lines;
+}
+
+/** The parser reads ahead and keeps pieces of what it read, so it gets chunks of its own. */
+async function* copies(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield Buffer.from(chunk);
 }
