@@ -80,7 +80,12 @@ await runCommand(
       .option('archive-id', { type: 'string', requiresArg: true, describe: 'with --vault: the archive to query' })
       .option('local', { type: 'string', requiresArg: true, describe: 'run the query on this CSV file (- for stdin) and print the rows the job would produce' })
       .options(awsFlags)
+      // --tag and --metadata repeat; every other flag is checked below to be given once.
+      .parserConfiguration({ 'camel-case-expansion': true, 'duplicate-arguments-array': true })
       .parseAsync();
+    for (const [name, value] of Object.entries(argv)) {
+      if (Array.isArray(value) && name !== '_' && name !== 'tag' && name !== 'metadata' && !name.includes('-')) throw new UsageError(`--${kebab(name)} is given more than once`);
+    }
 
     if ((argv.sql === undefined) === (argv.sqlFile === undefined)) throw new UsageError('give the query with --sql or --sql-file (one of them)');
     const sql = argv.sql ?? (await readFile(argv.sqlFile!, 'utf8').catch((err) => {

@@ -154,7 +154,7 @@ t.test('a run-time error fails the job: errors/, error_manifest.txt, no result m
   const { jobId, path, job } = await start(glacier, selectJob(archiveId));
   const expected = 'CastFailed: record 5001, SQL line 1, column 14: ';
   t.equal(job.StatusCode, 'Failed');
-  t.ok(job.StatusMessage!.startsWith(expected), job.StatusMessage);
+  t.ok(job.StatusMessage!.startsWith(expected), job.StatusMessage!);
   t.match(job.StatusMessage, /five thousand/);
   const manifest = (await text(s3, `${path}error_manifest.txt`))!;
   t.same(manifestKeys(manifest), [`${path}errors/error-00000.txt`]);
