@@ -31,6 +31,8 @@ import { compileSelect, SelectError, selectParameters, type CompiledSelect, type
 const NAME = 'gl-select';
 /** The fields of an archive record that are the ledger's own; any others are the user's and travel on. */
 const ARCHIVE_FIELDS = new Set(['type', 'v', 'vault', 'archiveId', 'treeHash', 'size', 'description', 'name', 'created']);
+/** Engine errors about the CSV members rather than the SQL. */
+const CSV_OPTION_CODES = new Set<string>(['InvalidRequestParameter', 'InvalidFileHeaderInfo', 'InvalidQuoteFields']);
 
 // A job's record must not be lost once the job exists; a local run is just rows, and `| head` may stop it.
 const localRun = process.argv.slice(2).some((arg) => arg === '--local' || arg.startsWith('--local='));
@@ -144,6 +146,7 @@ await runCommand(
       await writer.write(await initiateSelectJob(glacier, job, { vault: argv.vault, archiveId: argv.archiveId! }, signal).catch((err) => {
         throw new PipesError('INITIATE_JOB', `vault ${argv.vault}, archive ${argv.archiveId}: ${describeAwsError(err)}`);
       }));
+      await writer.flush();
       return EXIT.ok;
     }
     if (process.stdin.isTTY) throw new UsageError('no archive records: pipe a ledger (archive records) into gl-select, or give --vault and --archive-id');
@@ -172,7 +175,7 @@ function checked<T>(check: () => T): T {
   try {
     return check();
   } catch (err) {
-    if (err instanceof SelectError) throw new UsageError(`--sql: ${err.code}: ${err.message}`);
+    if (err instanceof SelectError) throw new UsageError(`${CSV_OPTION_CODES.has(err.code) ? 'csv options' : '--sql'}: ${err.code}: ${err.message}`);
     if (err instanceof SelectJobError) throw new UsageError(err.message);
     throw err;
   }

@@ -107,7 +107,7 @@ t.test('refused before any job: usage errors exit 2 and name the flag', async (t
     [`--bucket results ${one} --kms-key-id k --sql 'SELECT * FROM archive'`, /--kms-key-id needs --sse aws:kms/],
     [`--bucket results ${one} --tag novalue --sql 'SELECT * FROM archive'`, /--tag: "novalue" is not KEY=VALUE/],
     [`--bucket results ${one} --field-delimiter '\\x' --sql 'SELECT * FROM archive'`, /--field-delimiter: unknown escape \\x/],
-    [`--bucket results ${one} --field-delimiter ';;' --sql 'SELECT * FROM archive'`, /--sql: InvalidRequestParameter: .*FieldDelimiter must be one character/],
+    [`--bucket results ${one} --field-delimiter ';;' --sql 'SELECT * FROM archive'`, /csv options: InvalidRequestParameter: .*FieldDelimiter must be one character/],
     [`--bucket results ${one} --tier Fast --sql 'SELECT * FROM archive'`, /Invalid values:[\s\S]*tier/],
     [`--bucket results ${one} --description 'caf\u00e9' --sql 'SELECT * FROM archive'`, /job description: the description has U\+00E9/],
     [`--bucket results ${one} --sql 'SELECT s.name FROM archive s'`, /--sql: EvaluatorBindingDoesNotExist: /],
