@@ -51,7 +51,7 @@ await runCommand(
       [
         `grep sales-2024 archives.ndjson | gl-select --bucket results --prefix q1 --header use --sql "SELECT s.id, s.amount FROM archive s WHERE s.region = 'EU'" | gl-fetch-results > eu.csv`,
         `gl-select --local sales-2024.csv --header use --sql "SELECT s.id, s.amount FROM archive s WHERE CAST(s.amount AS INT) > 500" | head`,
-        `gl-select --vault photos --archive-id "$ID" --bucket results --tier Bulk --sql "SELECT _1, _4 FROM archive WHERE _2 LIKE '%.jpg'" >> jobs.ndjson`,
+        `gl-select --vault photos --archive-id="$ID" --bucket results --tier Bulk --sql "SELECT _1, _4 FROM archive WHERE _2 LIKE '%.jpg'" >> jobs.ndjson`,
       ],
     )
       .option('sql', { type: 'string', requiresArg: true, describe: 'the query: SELECT ... FROM ARCHIVE [alias] [WHERE ...] (docs/select.md)' })

@@ -24,7 +24,7 @@ async function stage(t: Test) {
 t.test('every flag reaches InitiateJob, and the job record says where the output goes', async (t) => {
   const { server, dir, archive, env, glacier } = await stage(t);
   const run = await sh(
-    `gl-select ${ENDPOINT} --vault v --archive-id ${quote(archive.archiveId)} --bucket results --prefix reports/q1 --tier Bulk ` +
+    `gl-select ${ENDPOINT} --vault v --archive-id=${quote(archive.archiveId)} --bucket results --prefix reports/q1 --tier Bulk ` +
       `--header use --field-delimiter ';' --comments '#' --quote-character '"' --quote-escape-character '"' --record-delimiter '\\n' ` +
       `--quote-fields always --output-field-delimiter '\\t' --output-record-delimiter '\\r\\n' --output-quote-character "'" --output-quote-escape-character '\\\\' ` +
       `--storage-class STANDARD_IA --sse aws:kms --kms-key-id alias/results --acl bucket-owner-full-control --tag team=data --tag year=2024 ` +
@@ -98,7 +98,7 @@ t.test('one job per archive record; the user\'s own fields travel on; a bad arch
 
 t.test('refused before any job: usage errors exit 2 and name the flag', async (t) => {
   const { server, dir, archive, env } = await stage(t);
-  const one = `--vault v --archive-id ${quote(archive.archiveId)}`;
+  const one = `--vault v --archive-id=${quote(archive.archiveId)}`;
   const cases: [string, RegExp][] = [
     [`--bucket results ${one}`, /give the query with --sql or --sql-file/],
     [`--bucket results ${one} --sql 'SELECT * FROM archive' --sql-file q.sql`, /give the query with --sql or --sql-file \(one of them\)/],
