@@ -19,3 +19,5 @@ export * from './chunk/part-size.js';
 export * from './chunk/description.js';
 export * from './chunk/chunk-file.js';
 export * from './chunk/chunk-stream.js';
+export * from './jobs/index.js';
+export * from './fetch/index.js';

@@ -1,48 +1,17 @@
-// The one place where gl-local's select jobs meet the project's SQL engine (src/select/, being
-// built in the Select issue). Until it is wired in here, every select job fails with a clear
-// message; the job runner around it already writes results/ objects and the manifests.
+// The one place where gl-local's select jobs meet the project's SQL engine (src/select/): the
+// archive's bytes go through the engine's stream, and the output comes out chunk by chunk.
 
-import type { Readable } from 'node:stream';
-
-export interface CsvInputOptions {
-  fileHeaderInfo: 'USE' | 'IGNORE' | 'NONE';
-  comments: string;
-  quoteEscapeCharacter: string;
-  recordDelimiter: string;
-  fieldDelimiter: string;
-  quoteCharacter: string;
-}
-
-export interface CsvOutputOptions {
-  quoteFields: 'ALWAYS' | 'ASNEEDED';
-  quoteEscapeCharacter: string;
-  recordDelimiter: string;
-  fieldDelimiter: string;
-  quoteCharacter: string;
-}
-
-export interface SelectQuery {
-  expression: string;
-  input: CsvInputOptions;
-  output: CsvOutputOptions;
-}
-
-/** A query that failed while running: `code` names the error in errors/ and the job's StatusMessage. */
-export class SelectRunError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SelectRunError';
-  }
-}
+import { pipeline, type Readable } from 'node:stream';
+import type { CompiledSelect } from '../select/index.js';
 
 /**
  * Runs `query` over the archive's bytes and yields the output bytes. Every yielded chunk ends on
- * a record boundary, so the caller may start a new results/ object between any two chunks.
+ * a record boundary, so the caller may start a new results/ object between any two chunks. A
+ * run-time error (a SelectError with its code and record, or a read error) is thrown from the
+ * iteration. Memory stays at a chunk or two: the engine reads only as fast as the caller takes.
  */
-export async function* runSelect(archive: Readable, _query: SelectQuery): AsyncGenerator<Buffer> {
-  archive.destroy();
-  throw new SelectRunError('NotImplemented', 'the Glacier Select SQL engine is not built yet');
+export async function* runSelect(archive: Readable, query: CompiledSelect): AsyncGenerator<Buffer> {
+  // Errors on either side destroy both streams; the reader below sees them as a thrown error.
+  const output = pipeline(archive, query.stream(), () => {});
+  for await (const chunk of output) yield chunk as Buffer;
 }

@@ -18,7 +18,7 @@ import type { GlacierCall, GlacierContext, Reply } from './glacier/context.js';
 import { GlacierError } from './glacier/errors.js';
 import { newRequestId } from './glacier/ids.js';
 import { JobRunner } from './glacier/job-runner.js';
-import { isGlacierPath, routeGlacier, type GlacierRoute } from './glacier/routes.js';
+import { isGlacierPath, routeGlacier } from './glacier/routes.js';
 import { handleGlacier, streamsBody } from './glacier/service.js';
 import { GlacierStore } from './glacier/store.js';
 import type { JobDelay } from './job-delay.js';
@@ -43,13 +43,13 @@ export interface LocalOptions {
   accountId?: string;
   /** Seconds every job takes, or 'tier' (default 0). */
   jobDelay?: JobDelay;
+  /** A select job starts a new results/ object once the current one holds this many bytes (default 64 MiB). */
+  resultObjectBytes?: number;
   /** A fault spec (see faults.ts and the README) or parsed rules. */
   faults?: string | FaultRule[];
   faultSeed?: number;
   /** Keep every request's record in LocalServer.requests (default true). */
   recordRequests?: boolean;
-  /** Use this S3 backend instead of the one from src/local/s3 (tests of select jobs before S3 lands). */
-  s3Backend?: S3Backend;
   /** Called with internal errors (a bug or a disk failure); default: print to stderr. */
   onError?: (err: unknown) => void;
 }
@@ -64,7 +64,10 @@ export interface LocalServer extends EventEmitter {
   readonly region: string;
   /** Every request answered so far, in the order they finished (when recordRequests is on). */
   readonly requests: RequestLogRecord[];
-  on(event: 'request', listener: (record: RequestLogRecord) => void): this;
+  /** The S3 backend, for writing objects straight into gl-local's S3 (benchmarks, test set-up). */
+  readonly s3: S3Backend;
+  /** Each answered request's log record, and the request itself (its headers as they arrived). */
+  on(event: 'request', listener: (record: RequestLogRecord, req: IncomingMessage) => void): this;
   /** Stops listening, lets requests in flight finish (briefly), and removes a temporary data dir. */
   close(): Promise<void>;
 }
@@ -82,10 +85,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
   const lock = await lockDataDir(dataDir);
   try {
     const onError = options.onError ?? ((err: unknown) => process.stderr.write(`gl-local: internal error: ${(err as Error)?.stack ?? String(err)}\n`));
-    const s3 = options.s3Backend ?? (await openS3Backend({ dataDir: join(dataDir, 's3') }));
+    const region = options.region ?? 'us-east-1';
+    const s3 = await openS3Backend({ dataDir: join(dataDir, 's3'), region, onInternalError: onError });
     const store = await GlacierStore.open(join(dataDir, 'glacier'));
-    const jobs = new JobRunner(store, options.jobDelay ?? 0, s3, onError);
-    const context: GlacierContext = { store, accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, region: options.region ?? 'us-east-1', jobs, s3 };
+    const jobs = new JobRunner(store, options.jobDelay ?? 0, s3, onError, options.resultObjectBytes);
+    const context: GlacierContext = { store, accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, region, jobs, s3 };
     const server = new LocalHttpServer(context, {
       secrets: new Map([[options.accessKeyId ?? 'test', options.secretAccessKey ?? 'test']]),
       faults: new FaultInjector(rules, options.faultSeed ?? 1),
@@ -158,6 +162,10 @@ class LocalHttpServer extends EventEmitter implements LocalServer {
     return this.context.region;
   }
 
+  get s3(): S3Backend {
+    return this.context.s3;
+  }
+
   async listen(host: string, port: number): Promise<void> {
     this.http.listen(port, host);
     await once(this.http, 'listening');
@@ -194,7 +202,7 @@ class LocalHttpServer extends EventEmitter implements LocalServer {
       time: new Date(started).toISOString(),
       requestId,
       service,
-      operation: this.operationName(service, route, req, url),
+      operation: service === 'glacier' ? (route?.operation ?? 'Unknown') : this.context.s3.operation(req.method ?? 'GET', url),
       method: req.method ?? 'GET',
       path: url,
       vault: route?.vault ?? null,
@@ -215,7 +223,7 @@ class LocalHttpServer extends EventEmitter implements LocalServer {
       record.status = res.headersSent ? res.statusCode : null;
       record.durationMs = Date.now() - started;
       if (this.settings.recordRequests) this.requests.push(record);
-      this.emit('request', record);
+      this.emit('request', record, req);
     });
     if (service === 'glacier') res.setHeader('x-amzn-RequestId', requestId);
 
@@ -226,7 +234,7 @@ class LocalHttpServer extends EventEmitter implements LocalServer {
       if (headerOf(req, 'x-amz-content-sha256') === undefined && service === 's3') {
         return await this.fail(exchange, { status: 400, code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256' });
       }
-      const failure = await verifySignature({ method: record.method, rawPath, rawQuery, headers: req.headers }, auth, (key) => this.settings.secrets.get(key), smallBody);
+      const failure = await verifySignature({ method: record.method, rawPath, rawQuery, headers: req.headers, service }, auth, (key) => this.settings.secrets.get(key), smallBody);
       if (failure) return await this.fail(exchange, authError(service, failure));
       if (smallBody !== undefined) this.checkSmallBodyHash(smallBody, req);
 
@@ -234,7 +242,7 @@ class LocalHttpServer extends EventEmitter implements LocalServer {
 
       if (service === 's3') {
         this.acceptBody(exchange);
-        await this.context.s3.handle(req, res, new URL(url, `http://${headerOf(req, 'host') ?? 'localhost'}`));
+        await this.context.s3.handle(req, res);
         return;
       }
       const call: GlacierCall = {
@@ -250,15 +258,6 @@ class LocalHttpServer extends EventEmitter implements LocalServer {
       this.settings.onError(err);
       if (res.headersSent) res.destroy();
       else await this.fail(exchange, { status: 500, code: service === 'glacier' ? 'ServiceUnavailableException' : 'InternalError', message: `gl-local internal error: ${(err as Error).message}` });
-    }
-  }
-
-  private operationName(service: Service, route: GlacierRoute | undefined, req: IncomingMessage, url: string): string {
-    if (service === 'glacier') return route?.operation ?? 'Unknown';
-    try {
-      return this.context.s3.operation(req.method ?? 'GET', new URL(url, 'http://localhost'));
-    } catch {
-      return 'Unknown';
     }
   }
 

@@ -34,6 +34,13 @@ export interface SignedRequest {
   /** Query string without the `?`, still encoded. */
   rawQuery: string;
   headers: IncomingHttpHeaders;
+  /**
+   * The service that answers the request (default: the one in the credential scope). S3's
+   * canonical URI is the path exactly as sent: S3 resolves no dot segments (`a/../b` is a key) and
+   * encodes nothing again. Every other service signs the path with `.` and `..` segments resolved
+   * and each segment encoded once more.
+   */
+  service?: string;
 }
 
 const AUTH_PATTERN =
@@ -96,7 +103,7 @@ export async function verifySignature(
     region: auth.region,
     service: auth.service,
     sha256: NodeSha256,
-    uriEscapePath: auth.service !== 's3',
+    uriEscapePath: (request.service ?? auth.service) !== 's3',
     applyChecksum: false,
   });
   const signed = await signer.sign(

@@ -3,17 +3,16 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { GlacierClient, type GlacierClientConfig } from '@aws-sdk/client-glacier';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startLocal, type LocalOptions, type LocalServer } from '../../src/local/index.js';
-import type { S3Backend } from '../../src/local/s3/index.js';
 import { NodeSha256 } from '../../src/local/sha256-constructor.js';
+import { parseQuery } from '../../src/local/sigv4.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const TEST_REGION = 'us-east-1';
@@ -106,7 +105,7 @@ export interface RawResponse {
 
 export interface RawRequest {
   method: string;
-  /** Path and query, already encoded as they go on the wire. */
+  /** Path and query exactly as they go on the wire (encoded; dot segments are sent as written). */
   path: string;
   /** Extra headers; null leaves a default one (x-amz-glacier-version) out. */
   headers?: Record<string, string | null>;
@@ -121,10 +120,10 @@ export interface RawRequest {
 
 /** The headers of a request signed with SigV4 by the SDK's signer (host and version included). */
 export async function signedHeaders(target: Target, request: RawRequest): Promise<Record<string, string>> {
-  const url = new URL(request.path, endpointOf(target));
+  const endpoint = new URL(endpointOf(target));
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
   const headers: Record<string, string> = {
-    host: url.host,
+    host: endpoint.host,
     'x-amz-glacier-version': '2012-06-01',
     ...(body ? { 'content-length': String(body.length) } : {}),
   };
@@ -133,8 +132,10 @@ export async function signedHeaders(target: Target, request: RawRequest): Promis
     else headers[name] = value;
   }
   if (request.unsigned) return headers;
-  const query: Record<string, string> = {};
-  url.searchParams.forEach((value, key) => (query[key] = value));
+  // Not `new URL(path)`: it would resolve `a/../b` and `%2e%2e`, which S3 keys keep.
+  const queryAt = request.path.indexOf('?');
+  const path = queryAt < 0 ? request.path : request.path.slice(0, queryAt);
+  const query = parseQuery(queryAt < 0 ? '' : request.path.slice(queryAt + 1));
   const signer = new SignatureV4({
     credentials: request.credentials ?? TEST_CREDENTIALS,
     region: request.region ?? TEST_REGION,
@@ -144,7 +145,7 @@ export async function signedHeaders(target: Target, request: RawRequest): Promis
     // Like boto3: no x-amz-content-sha256 unless the caller sets one.
     applyChecksum: false,
   });
-  const signed = await signer.sign({ method: request.method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, body });
+  const signed = await signer.sign({ method: request.method, protocol: 'http:', hostname: endpoint.hostname, port: Number(endpoint.port), path, query, headers, body });
   return signed.headers as Record<string, string>;
 }
 
@@ -154,8 +155,9 @@ export async function signedHeaders(target: Target, request: RawRequest): Promis
  */
 export async function rawRequest(target: Target, request: RawRequest): Promise<RawResponse> {
   const headers = await signedHeaders(target, request);
+  const { hostname, port } = new URL(endpointOf(target));
   return new Promise((resolvePromise, reject) => {
-    const req = httpRequest(new URL(request.path, endpointOf(target)), { method: request.method, headers }, (res) => {
+    const req = httpRequest({ hostname, port, path: request.path, method: request.method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -171,36 +173,4 @@ export function mod251(length: number, offset = 0): Buffer {
   const bytes = Buffer.alloc(length);
   for (let i = 0; i < length; i++) bytes[i] = (i + offset) % 251;
   return bytes;
-}
-
-/**
- * A stand-in S3 backend that keeps objects in memory, for testing select jobs' S3 layout while
- * the real S3 subset (src/local/s3) is being built. It serves no S3 requests (501).
- */
-export class MemoryS3Backend implements S3Backend {
-  readonly objects = new Map<string, Buffer>();
-
-  constructor(readonly buckets: Set<string>) {}
-
-  operation(): string {
-    return 'S3';
-  }
-
-  async handle(_req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.writeHead(501).end();
-  }
-
-  async putObject(bucket: string, key: string, body: Buffer | Readable): Promise<void> {
-    if (!this.buckets.has(bucket)) throw new Error(`no bucket ${bucket}`);
-    const bytes = Buffer.isBuffer(body) ? body : Buffer.concat(await body.toArray());
-    this.objects.set(`${bucket}/${key}`, bytes);
-  }
-
-  async bucketExists(bucket: string): Promise<boolean> {
-    return this.buckets.has(bucket);
-  }
-
-  text(bucket: string, key: string): string | undefined {
-    return this.objects.get(`${bucket}/${key}`)?.toString();
-  }
 }

@@ -55,27 +55,27 @@ for (const cli of clis) {
       writeFileSync(join(dir, file), part);
       partHashes.push(treeHash(part));
       const answer = await aws(
-        'upload-multipart-part', '--vault-name', 'cli', '--upload-id', started.uploadId,
+        'upload-multipart-part', '--vault-name', 'cli', `--upload-id=${started.uploadId}`,
         '--range', `bytes ${first}-${first + part.length - 1}/*`, '--body', file, '--checksum', treeHash(part),
       );
       t.equal(answer.checksum, treeHash(part), `part at ${first}`);
     }
-    const listed = await aws('list-parts', '--vault-name', 'cli', '--upload-id', started.uploadId);
+    const listed = await aws('list-parts', '--vault-name', 'cli', `--upload-id=${started.uploadId}`);
     t.equal(listed.Parts.length, 3);
     const completed = await aws(
-      'complete-multipart-upload', '--vault-name', 'cli', '--upload-id', started.uploadId,
+      'complete-multipart-upload', '--vault-name', 'cli', `--upload-id=${started.uploadId}`,
       '--archive-size', String(data.length), '--checksum', combineTreeHashes(partHashes),
     );
     t.equal(completed.checksum, treeHash(data));
 
     for (const [archiveId, bytes] of [[uploaded.archiveId, single], [completed.archiveId, data]] as const) {
       const job = await aws('initiate-job', '--vault-name', 'cli', '--job-parameters', JSON.stringify({ Type: 'archive-retrieval', ArchiveId: archiveId }));
-      const described = await aws('describe-job', '--vault-name', 'cli', '--job-id', job.jobId);
+      const described = await aws('describe-job', '--vault-name', 'cli', `--job-id=${job.jobId}`);
       t.match(described, { StatusCode: 'Succeeded', Completed: true, ArchiveSHA256TreeHash: treeHash(bytes) });
-      const whole = await aws('get-job-output', '--vault-name', 'cli', '--job-id', job.jobId, 'out.bin');
+      const whole = await aws('get-job-output', '--vault-name', 'cli', `--job-id=${job.jobId}`, 'out.bin');
       t.equal(whole.checksum, treeHash(bytes));
       t.ok(readFileSync(join(dir, 'out.bin')).equals(bytes), 'get-job-output: the retrieved bytes equal the uploaded ones');
-      const first = await aws('get-job-output', '--vault-name', 'cli', '--job-id', job.jobId, '--range', 'bytes=0-1048575', 'first.bin');
+      const first = await aws('get-job-output', '--vault-name', 'cli', `--job-id=${job.jobId}`, '--range', 'bytes=0-1048575', 'first.bin');
       t.match(first, { status: 206, contentRange: `bytes 0-1048575/${bytes.length}`, checksum: treeHash(bytes.subarray(0, MiB)) });
       t.ok(readFileSync(join(dir, 'first.bin')).equals(bytes.subarray(0, MiB)), 'a ranged download');
     }

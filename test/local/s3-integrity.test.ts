@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
-import { awsChunked, errorCode, rawRequest, startS3Server, type S3TestServer } from './s3-server.js';
+import { awsChunked, errorCode, rawRequest, signS3, startS3Server, type S3TestServer } from './s3-server.js';
 
 const body = Buffer.from('the quick brown fox jumps over the lazy dog');
 const crc = (data: Buffer) => {
@@ -166,7 +166,8 @@ t.test('a client that disconnects mid-body leaves nothing behind', async (t) => 
   const { port } = new URL(server.endpoint);
   const socket = connect(Number(port), '127.0.0.1');
   await new Promise((resolve) => socket.once('connect', resolve));
-  socket.write('PUT /data/cut HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n');
+  const headers = await signS3(server.endpoint, { method: 'PUT', path: '/data/cut', headers: { 'content-length': 1000000 } });
+  socket.write(`PUT /data/cut HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`);
   socket.write(randomBytes(300000));
   await sleep(200);
   socket.destroy();

@@ -6,7 +6,8 @@ import { findVault, isoNow, vaultArn, vaultPath, type GlacierCall, type GlacierC
 import { GlacierError, invalidParameter, missingParameter, notFound, serviceUnavailable } from './errors.js';
 import { newJobId } from './ids.js';
 import { decodeInventoryMarker } from './inventory.js';
-import { jobOutputPath, parseOutputLocation, parseSelectParameters } from './select-parameters.js';
+import { JOB_TXT, jobOutputPath } from '../../jobs/output-location.js';
+import { compileJobQuery, parseOutputLocation } from './select-parameters.js';
 import type { ArchiveMeta, Vault } from './store.js';
 import { checkDescription, MIB } from './validate.js';
 
@@ -73,7 +74,7 @@ export async function initiateJob(context: GlacierContext, call: GlacierCall): P
     } else {
       refuse(params, ['RetrievalByteRange'], type);
       job.action = 'Select';
-      const query = parseSelectParameters(params.SelectParameters);
+      compileJobQuery(params.SelectParameters);
       const target = parseOutputLocation(params.OutputLocation);
       if (!(await context.s3.bucketExists(target.bucket))) {
         throw invalidParameter(`The S3 bucket of the output location does not exist: ${target.bucket}`);
@@ -81,14 +82,13 @@ export async function initiateJob(context: GlacierContext, call: GlacierCall): P
       job.select = {
         parameters: params.SelectParameters as Json,
         outputLocation: params.OutputLocation as Json,
-        query,
         bucket: target.bucket,
         outputPath: jobOutputPath(target.prefix, jobId),
       };
       headers['x-amz-job-output-path'] = job.select.outputPath;
       try {
         // Glacier proves it can write the output by writing job.txt before it answers.
-        await context.s3.putObject(target.bucket, `${job.select.outputPath}job.txt`, Buffer.from(JSON.stringify(describeJob(job))), 'application/json');
+        await context.s3.putObject(target.bucket, `${job.select.outputPath}${JOB_TXT}`, Buffer.from(JSON.stringify(describeJob(job))), 'application/json');
       } catch (err) {
         throw serviceUnavailable(`Could not write job.txt to s3://${target.bucket}/${job.select.outputPath}: ${(err as Error).message}`);
       }

@@ -13,10 +13,10 @@ export async function getJobOutput(context: GlacierContext, call: GlacierCall): 
   const vault = findVault(context, call.route.vault!);
   const job = findJob(vault, call.route.jobId!);
   await context.jobs.settle(vault, job);
-  if (job.statusCode !== 'Succeeded' || !job.output) throw invalidParameter(`The job is not currently available for download: ${job.jobId}`);
-  if (job.action === 'Select') {
+  if (job.statusCode === 'Succeeded' && job.action === 'Select') {
     throw invalidParameter(`Job ${job.jobId} is a select job; its output is in S3 under s3://${job.select!.bucket}/${job.select!.outputPath}`);
   }
+  if (job.statusCode !== 'Succeeded' || !job.output) throw invalidParameter(`The job is not currently available for download: ${job.jobId}`);
 
   const archiveJob = job.action === 'ArchiveRetrieval';
   const base = archiveJob ? job.retrieval!.start : 0;

@@ -1,7 +1,6 @@
 // A job as gl-local keeps it on disk (job.json), and as DescribeJob and ListJobs show it (§2.14).
 
 import { isTreeHashAligned } from '../../treehash/tree-hash.js';
-import type { SelectQuery } from '../select-runner.js';
 import type { Segment } from './store.js';
 
 export type Tier = 'Expedited' | 'Standard' | 'Bulk';
@@ -18,11 +17,12 @@ export interface InventoryRequest {
 }
 
 export interface SelectRequest {
-  /** SelectParameters and OutputLocation as the client sent them (echoed by DescribeJob). */
+  /**
+   * SelectParameters and OutputLocation as the client sent them (echoed by DescribeJob). The query
+   * is compiled from these again when the job runs, so a job survives a restart.
+   */
   parameters: Record<string, unknown>;
   outputLocation: Record<string, unknown>;
-  /** The validated query with the CSV defaults filled in. */
-  query: SelectQuery;
   bucket: string;
   /** `<prefix>/<jobId>/`: x-amz-job-output-path and JobOutputPath. */
   outputPath: string;

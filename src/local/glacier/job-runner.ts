@@ -23,6 +23,8 @@ export class JobRunner {
     private readonly delay: JobDelay,
     private readonly s3: S3Backend,
     private readonly onError: (err: unknown) => void,
+    /** Size at which a select job starts its next results/ object (default RESULT_OBJECT_BYTES). */
+    private readonly resultObjectBytes?: number,
   ) {}
 
   delayMs(tier: keyof typeof TIER_SECONDS): number {
@@ -119,7 +121,7 @@ export class JobRunner {
     const staged = await this.stage(vault, job);
     if (!staged) return archiveGone(job);
     const bytes = readSegments(this.store.jobOutputDir(vault, job.jobId), staged, 0, job.archiveSize! - 1);
-    const outcome = await runSelectJob(this.s3, job.select!, bytes);
+    const outcome = await runSelectJob(this.s3, job.select!, bytes, { objectBytes: this.resultObjectBytes });
     await this.store.clearJobOutput(vault, job.jobId);
     return outcome.ok ? undefined : outcome.message;
   }

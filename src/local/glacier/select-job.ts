@@ -7,6 +7,8 @@
 
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
+import { ERROR_MANIFEST, manifestLine, RESULT_MANIFEST } from '../../jobs/output-location.js';
+import { compileSelect } from '../../select/index.js';
 import type { S3Backend } from '../s3/index.js';
 import { runSelect } from '../select-runner.js';
 import type { SelectRequest } from './job-record.js';
@@ -59,19 +61,21 @@ class ResultObjects {
 }
 
 export interface SelectJobOptions {
-  /** The query engine (the project's, from select-runner.ts, unless a test brings its own). */
-  run?: typeof runSelect;
+  /** Start a new results/ object once the current one holds this many bytes (default RESULT_OBJECT_BYTES). */
   objectBytes?: number;
 }
 
+/**
+ * Runs the job's query (compiled again from the SelectParameters InitiateJob accepted) over the
+ * archive and writes the results, or the error, under the job's output path.
+ */
 export async function runSelectJob(s3: S3Backend, select: SelectRequest, archive: Readable, options: SelectJobOptions = {}): Promise<SelectOutcome> {
-  const run = options.run ?? runSelect;
   const results = new ResultObjects(s3, select, options.objectBytes ?? RESULT_OBJECT_BYTES);
-  const manifest = (keys: string[]) => Buffer.from(keys.map((key) => `s3://${select.bucket}/${key}\n`).join(''));
+  const manifest = (keys: string[]) => Buffer.from(keys.map((key) => manifestLine(select.bucket, key)).join(''));
   try {
-    for await (const chunk of run(archive, select.query)) await results.write(chunk);
+    for await (const chunk of runSelect(archive, compileSelect(select.parameters))) await results.write(chunk);
     await results.finishObject();
-    await s3.putObject(select.bucket, `${select.outputPath}result_manifest.txt`, manifest(results.keys), 'text/plain');
+    await s3.putObject(select.bucket, `${select.outputPath}${RESULT_MANIFEST}`, manifest(results.keys), 'text/plain');
     return { ok: true };
   } catch (err) {
     results.abandon();
@@ -81,7 +85,7 @@ export async function runSelectJob(s3: S3Backend, select: SelectRequest, archive
     const errorKey = `${select.outputPath}errors/error-${serial(0)}.txt`;
     try {
       await s3.putObject(select.bucket, errorKey, Buffer.from(`${message}\n`), 'text/plain');
-      await s3.putObject(select.bucket, `${select.outputPath}error_manifest.txt`, manifest([errorKey]), 'text/plain');
+      await s3.putObject(select.bucket, `${select.outputPath}${ERROR_MANIFEST}`, manifest([errorKey]), 'text/plain');
     } catch (writeErr) {
       return { ok: false, message: `${message} (and the error objects could not be written: ${(writeErr as Error).message})` };
     }

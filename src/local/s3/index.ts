@@ -12,11 +12,16 @@ import { S3Store } from './store.js';
 
 export { S3Error } from './errors.js';
 
+/**
+ * Both request methods take the request target as it arrived (`req.url`): S3 keys are taken from
+ * the raw path, because WHATWG URL parsing resolves `.`, `..`, `%2e%2e` segments, and `a/../b`
+ * is a key of its own.
+ */
 export interface S3Backend {
-  /** Names the S3 operation a request is for (e.g. `GetObject`), for request logs and fault rules. */
-  operation(method: string, url: URL): string;
+  /** Names the S3 operation a request is for (e.g. `GetObject`), for request logs and fault rules; never throws. */
+  operation(method: string, rawUrl: string): string;
   /** Serves one S3 request whose SigV4 signature the server has already verified; writes S3 XML errors itself. */
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** For select jobs writing their output layout (job.txt, results/, manifests). */
   putObject(bucket: string, key: string, body: Buffer | Readable, contentType?: string): Promise<void>;
   bucketExists(bucket: string): Promise<boolean>;
@@ -37,7 +42,7 @@ export async function openS3Backend(options: S3BackendOptions): Promise<S3Backen
   const serveOptions = { store, region: options.region ?? 'us-east-1', onInternalError: options.onInternalError };
   return {
     operation: nameOperation,
-    handle: (req, res, url) => serve(serveOptions, req, res, url),
+    handle: (req, res) => serve(serveOptions, req, res),
     async putObject(bucket, key, body, contentType) {
       checkBucketName(bucket);
       checkKey(key);

@@ -38,32 +38,40 @@ export interface ServeOptions {
   onInternalError?: (error: unknown) => void;
 }
 
-/** Names the operation for logs and fault rules; never throws. */
-export function nameOperation(method: string, url: URL): string {
+/** The query parameters of a raw request target (`/bucket/key?list-type=2&prefix=a`). */
+function queryOf(rawUrl: string): URLSearchParams {
+  const at = rawUrl.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : rawUrl.slice(at + 1));
+}
+
+/** Names the operation for logs and fault rules from the raw request target; never throws. */
+export function nameOperation(method: string, rawUrl: string): string {
   try {
-    const { bucket, key } = parseTarget(url.pathname);
-    return operationName(method, levelOf(bucket, key), url.searchParams);
+    const { bucket, key } = parseTarget(rawUrl);
+    return operationName(method, levelOf(bucket, key), queryOf(rawUrl));
   } catch {
     return 'Unknown';
   }
 }
 
-export async function serve(options: ServeOptions, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function serve(options: ServeOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = newRequestId();
   identify(res, requestId);
   let resource = '/';
   try {
-    const { bucket, key } = parseTarget(req.url ?? '/');
+    const rawUrl = req.url ?? '/';
+    const { bucket, key } = parseTarget(rawUrl);
     resource = `/${bucket}${key === '' ? '' : `/${key}`}`;
     const method = req.method ?? 'GET';
     const level = levelOf(bucket, key);
-    const operation = operationName(method, level, url.searchParams);
+    const query = queryOf(rawUrl);
+    const operation = operationName(method, level, query);
     const handler = HANDLERS[operation];
     if (!handler) throw operation === 'Unknown' ? methodNotAllowed(method, level) : notImplemented(`the S3 operation ${operation}`);
     if (bucket !== '') checkBucketName(bucket);
     if (key !== '') checkKey(key);
     refuseHeaders(req.headers, ALWAYS_REFUSED);
-    const exchange: Exchange = { req, res, query: url.searchParams, bucket, key, store: options.store, region: options.region };
+    const exchange: Exchange = { req, res, query, bucket, key, store: options.store, region: options.region };
     await handler(exchange);
   } catch (error) {
     const answered = sendError(req, res, error, resource, requestId);
