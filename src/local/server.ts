@@ -21,6 +21,7 @@ import { JobRunner } from './glacier/job-runner.js';
 import { isGlacierPath, routeGlacier, type GlacierRoute } from './glacier/routes.js';
 import { handleGlacier, streamsBody } from './glacier/service.js';
 import { GlacierStore } from './glacier/store.js';
+import { isValidVaultName } from './glacier/validate.js';
 import type { JobDelay } from './job-delay.js';
 import type { RequestLogRecord } from './request-log.js';
 import { openS3Backend, type S3Backend } from './s3/index.js';
@@ -48,6 +49,8 @@ export interface LocalOptions {
   faultSeed?: number;
   /** Keep every request's record in LocalServer.requests (default true). */
   recordRequests?: boolean;
+  /** Vaults to create at start-up (kept if they exist already), so a pipeline can be tried at once. */
+  vaults?: string[];
   /** Use this S3 backend instead of the one from src/local/s3 (tests of select jobs before S3 lands). */
   s3Backend?: S3Backend;
   /** Called with internal errors (a bug or a disk failure); default: print to stderr. */
@@ -84,6 +87,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const onError = options.onError ?? ((err: unknown) => process.stderr.write(`gl-local: internal error: ${(err as Error)?.stack ?? String(err)}\n`));
     const s3 = options.s3Backend ?? (await openS3Backend({ dataDir: join(dataDir, 's3') }));
     const store = await GlacierStore.open(join(dataDir, 'glacier'));
+    for (const name of options.vaults ?? []) {
+      if (!isValidVaultName(name)) throw new Error(`invalid vault name "${name}": 1 to 255 characters from a-z, A-Z, 0-9, '_', '-' and '.'`);
+      await store.createVault(name, new Date().toISOString());
+    }
     const jobs = new JobRunner(store, options.jobDelay ?? 0, s3, onError);
     const context: GlacierContext = { store, accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, region: options.region ?? 'us-east-1', jobs, s3 };
     const server = new LocalHttpServer(context, {
