@@ -19,3 +19,8 @@ export * from './chunk/part-size.js';
 export * from './chunk/description.js';
 export * from './chunk/chunk-file.js';
 export * from './chunk/chunk-stream.js';
+export * from './aws/clients.js';
+export * from './aws/errors.js';
+export * from './aws/retry.js';
+export * from './aws/throttle-gate.js';
+export * from './upload/index.js';
