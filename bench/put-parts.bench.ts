@@ -3,7 +3,8 @@
 // run, as the transport limit: the same 1 GiB sent by SDK v3 from memory with precomputed hashes
 // (what bench/local.bench.ts measures, here with 4 in flight) to that gl-local and to a plain
 // HTTP sink that only hashes (local.bench.ts's sink). Peak RSS of gl-put-parts is read with GNU
-// time, for 1 GiB and 4 GiB inputs.
+// time, for 1 GiB and 4 GiB inputs; CPU seconds of the client side (the bench process, or the
+// pipeline's processes) and of the server are read too, since on 2 cores the paths are CPU-bound.
 //
 // Goals (issue 4): file path >= 0.7x the transport limit; pipe path >= 0.6x the file path;
 // peak RSS <= concurrency x part size + 100 MB, for 1 GiB and 4 GiB alike.
@@ -68,9 +69,25 @@ async function writeData(path: string, size: number): Promise<void> {
   await finished(out);
 }
 
+interface Run {
+  seconds: number;
+  /** CPU seconds of the sending side and of the server. */
+  clientCpu: number;
+  serverCpu: number;
+  rss?: number;
+}
+
+/** CPU seconds a server process has used so far (utime + stime from /proc, in clock ticks of 1/100 s). */
+function serverCpu(server: Server): number {
+  const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** The transport limit: 1 GiB of parts sent from memory with their hashes known, CONCURRENCY at once. */
-async function sendFromMemory(url: string, parts: Buffer[], hashes: { treeHash: string; sha256: string }[]): Promise<number> {
-  const glacier = client(url);
+async function sendFromMemory(server: Server, parts: Buffer[], hashes: { treeHash: string; sha256: string }[]): Promise<Run> {
+  const glacier = client(server.url);
+  const cpu = process.cpuUsage();
+  const serverStart = serverCpu(server);
   const started = process.hrtime.bigint();
   const { uploadId } = await glacier.send(new InitiateMultipartUploadCommand({ accountId: '-', vaultName: VAULT, partSize: String(PART_SIZE) }));
   let next = 0;
@@ -95,22 +112,30 @@ async function sendFromMemory(url: string, parts: Buffer[], hashes: { treeHash: 
     new CompleteMultipartUploadCommand({ accountId: '-', vaultName: VAULT, uploadId, archiveSize: String(PART_SIZE * parts.length), checksum: combineTreeHashes(hashes.map((hash) => hash.treeHash)) }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  const run = { seconds, clientCpu: (used.user + used.system) / 1e6, serverCpu: serverCpu(server) - serverStart };
   if (archiveId && archiveId !== 'sink-archive') await glacier.send(new DeleteArchiveCommand({ accountId: '-', vaultName: VAULT, archiveId }));
-  return seconds;
+  return run;
 }
 
-/** Runs one gl-put-parts pipeline; returns its time and gl-put-parts' peak RSS, and deletes what it stored. */
-async function putParts(url: string, dir: string, producer: string): Promise<{ seconds: number; rss: number }> {
+/** Runs one gl-put-parts pipeline; returns its time, CPU and gl-put-parts' peak RSS, and deletes what it stored. */
+async function putParts(server: Server, dir: string, producer: string): Promise<Run> {
   const ledger = join(dir, 'ledger.ndjson');
-  const measured = await measureShell(`${producer} | $(measure put) gl-put-parts --vault ${VAULT} --concurrency ${CONCURRENCY} > ${ledger}`, {
-    AWS_ENDPOINT_URL: url,
+  const cpuFile = join(dir, 'cpu');
+  const serverStart = serverCpu(server);
+  // `times` prints the shell's and then its children's user and system time.
+  const measured = await measureShell(`${producer} | $(measure put) gl-put-parts --vault ${VAULT} --concurrency ${CONCURRENCY} > ${ledger}\ntimes > ${cpuFile}`, {
+    AWS_ENDPOINT_URL: server.url,
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: 'us-east-1',
   });
+  const serverUsed = serverCpu(server) - serverStart;
+  const children = readFileSync(cpuFile, 'utf8').trim().split('\n')[1];
+  const clientCpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, [, minutes, seconds]) => sum + Number(minutes) * 60 + Number(seconds), 0);
   const { archiveId } = JSON.parse(readFileSync(ledger, 'utf8')) as { archiveId: string };
-  await client(url).send(new DeleteArchiveCommand({ accountId: '-', vaultName: VAULT, archiveId }));
-  return { seconds: measured.seconds, rss: measured.stages.find((stage) => stage.label === 'put')!.maxRssBytes };
+  await client(server.url).send(new DeleteArchiveCommand({ accountId: '-', vaultName: VAULT, archiveId }));
+  return { seconds: measured.seconds, clientCpu, serverCpu: serverUsed, rss: measured.stages.find((stage) => stage.label === 'put')!.maxRssBytes };
 }
 
 export default async function bench(): Promise<void> {
@@ -126,46 +151,45 @@ export default async function bench(): Promise<void> {
     const parts = Array.from({ length: GiB / PART_SIZE }, (_, i) => data.subarray(i * PART_SIZE, (i + 1) * PART_SIZE));
     const hashes = parts.map((part) => ({ treeHash: new TreeHasher().update(part).digest().treeHash, sha256: createHash('sha256').update(part).digest('hex') }));
 
-    const best = new Map<string, number>();
-    const rss = new Map<string, number>();
-    const keep = (name: string, seconds: number, peak?: number) => {
-      best.set(name, Math.min(seconds, best.get(name) ?? Infinity));
-      if (peak !== undefined) rss.set(name, Math.max(peak, rss.get(name) ?? 0));
+    const best = new Map<string, Run>();
+    const peakRss = new Map<string, number>();
+    const keep = (name: string, run: Run) => {
+      if (run.seconds < (best.get(name)?.seconds ?? Infinity)) best.set(name, run);
+      if (run.rss !== undefined) peakRss.set(name, Math.max(run.rss, peakRss.get(name) ?? 0));
     };
     const file = `gl-chunk --part-size 64MiB ${one}`;
     const pipe = `cat ${one} | gl-chunk --part-size 64MiB`;
     for (let round = 0; round < ROUNDS; round++) {
-      keep('SDK from memory -> hashing sink', await sendFromMemory(sink.url, parts, hashes));
-      keep('SDK from memory -> gl-local', await sendFromMemory(glLocal.url, parts, hashes));
-      const fromFile = await putParts(glLocal.url, scratch.dir, file);
-      keep('gl-put-parts, file -> gl-local', fromFile.seconds, fromFile.rss);
-      const fromPipe = await putParts(glLocal.url, scratch.dir, pipe);
-      keep('gl-put-parts, pipe -> gl-local', fromPipe.seconds, fromPipe.rss);
+      keep('SDK from memory -> hashing sink', await sendFromMemory(sink, parts, hashes));
+      keep('SDK from memory -> gl-local', await sendFromMemory(glLocal, parts, hashes));
+      keep('gl-put-parts, file -> gl-local', await putParts(glLocal, scratch.dir, file));
+      keep('gl-put-parts, pipe -> gl-local', await putParts(glLocal, scratch.dir, pipe));
     }
 
-    const transport = best.get('SDK from memory -> gl-local')!;
+    const seconds = (name: string) => best.get(name)!.seconds;
+    const transport = seconds('SDK from memory -> gl-local');
     printTable(
       `1 GiB, ${PART_SIZE / MiB} MiB parts, ${CONCURRENCY} in flight, best of ${ROUNDS}`,
-      ['path', 'seconds', 'MiB/s', 'throughput vs transport limit', 'peak RSS MiB'],
-      [...best].map(([name, seconds]) => [name, seconds, mibPerSecond(GiB, seconds), transport / seconds, rss.has(name) ? rss.get(name)! / MiB : '-']),
+      ['path', 'seconds', 'MiB/s', 'vs transport limit', 'client CPU s', 'server CPU s', 'peak RSS MiB'],
+      [...best].map(([name, run]) => [name, run.seconds, mibPerSecond(GiB, run.seconds), transport / run.seconds, run.clientCpu, run.serverCpu, peakRss.has(name) ? peakRss.get(name)! / MiB : '-']),
     );
 
     await writeData(four, 4 * GiB);
-    const bigFile = await putParts(glLocal.url, scratch.dir, `gl-chunk --part-size 64MiB ${four}`);
-    const bigPipe = await putParts(glLocal.url, scratch.dir, `cat ${four} | gl-chunk --part-size 64MiB`);
+    const bigFile = await putParts(glLocal, scratch.dir, `gl-chunk --part-size 64MiB ${four}`);
+    const bigPipe = await putParts(glLocal, scratch.dir, `cat ${four} | gl-chunk --part-size 64MiB`);
     const limit = CONCURRENCY * PART_SIZE + 100e6;
     printTable(
       `peak RSS of gl-put-parts (limit ${CONCURRENCY} x ${PART_SIZE / MiB} MiB + 100 MB = ${(limit / MiB).toFixed(0)} MiB)`,
       ['input', 'file path MiB', 'pipe path MiB', 'file MiB/s', 'pipe MiB/s'],
       [
-        ['1 GiB', rss.get('gl-put-parts, file -> gl-local')! / MiB, rss.get('gl-put-parts, pipe -> gl-local')! / MiB, mibPerSecond(GiB, best.get('gl-put-parts, file -> gl-local')!), mibPerSecond(GiB, best.get('gl-put-parts, pipe -> gl-local')!)],
-        ['4 GiB', bigFile.rss / MiB, bigPipe.rss / MiB, mibPerSecond(4 * GiB, bigFile.seconds), mibPerSecond(4 * GiB, bigPipe.seconds)],
+        ['1 GiB', peakRss.get('gl-put-parts, file -> gl-local')! / MiB, peakRss.get('gl-put-parts, pipe -> gl-local')! / MiB, mibPerSecond(GiB, seconds('gl-put-parts, file -> gl-local')), mibPerSecond(GiB, seconds('gl-put-parts, pipe -> gl-local'))],
+        ['4 GiB', bigFile.rss! / MiB, bigPipe.rss! / MiB, mibPerSecond(4 * GiB, bigFile.seconds), mibPerSecond(4 * GiB, bigPipe.seconds)],
       ],
     );
-    const fileRatio = transport / best.get('gl-put-parts, file -> gl-local')!;
-    const pipeRatio = best.get('gl-put-parts, file -> gl-local')! / best.get('gl-put-parts, pipe -> gl-local')!;
-    const peak = Math.max(...rss.values(), bigFile.rss, bigPipe.rss);
-    console.log(`goal: file path >= 0.70x the transport limit; measured ${fileRatio.toFixed(2)}x (${(transport / best.get('SDK from memory -> hashing sink')!).toFixed(2)}x is gl-local against the hashing sink)`);
+    const fileRatio = transport / seconds('gl-put-parts, file -> gl-local');
+    const pipeRatio = seconds('gl-put-parts, file -> gl-local') / seconds('gl-put-parts, pipe -> gl-local');
+    const peak = Math.max(...peakRss.values(), bigFile.rss!, bigPipe.rss!);
+    console.log(`goal: file path >= 0.70x the transport limit; measured ${fileRatio.toFixed(2)}x (${(seconds('SDK from memory -> hashing sink') / seconds('gl-put-parts, file -> gl-local')).toFixed(2)}x the hashing sink)`);
     console.log(`goal: pipe path >= 0.60x the file path; measured ${pipeRatio.toFixed(2)}x`);
     console.log(`goal: peak RSS <= ${(limit / MiB).toFixed(0)} MiB at 1 GiB and 4 GiB; measured ${(peak / MiB).toFixed(0)} MiB at most`);
   } finally {

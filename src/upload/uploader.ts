@@ -143,9 +143,11 @@ class ArchiveUploader {
   private current: OpenArchive | undefined;
   private readonly result: PutArchivesResult = { archives: 0, written: 0, partsSent: 0, partsSkipped: 0 };
   private warnedOther = false;
+  private readonly onBytes: ((bytes: number) => void) | undefined;
 
   constructor(private readonly options: PutArchivesOptions) {
     this.requests = options.requests;
+    this.onBytes = options.observer?.bytesSent?.bind(options.observer);
     this.slots = new Slots(options.concurrency ?? 4);
     this.halt = options.signal ? AbortSignal.any([options.signal, this.failed.signal]) : this.failed.signal;
     this.source = options.source ?? 'stdin';
@@ -322,7 +324,7 @@ class ArchiveUploader {
     const uploadId = archive.uploadId!;
     const task = (async () => {
       try {
-        await this.requests.uploadPart(uploadId, part.start, source, hashes, what, { signal: this.halt, onBytes: this.options.observer?.bytesSent?.bind(this.options.observer) });
+        await this.requests.uploadPart(uploadId, part.start, source, hashes, what, { signal: this.halt, onBytes: this.onBytes });
         await this.options.journal?.append({ step: 'part', archive: archive.ordinal, uploadId, index: part.index, range: `${part.start}-${last}`, ...hashes });
         archive.partsStored++;
         this.result.partsSent++;
@@ -376,10 +378,7 @@ class ArchiveUploader {
       const { source, ...hashes } = archive.single!;
       archive.single = undefined;
       await journal?.append({ step: 'sending', archive: ordinal, name: upload.name, size, treeHash });
-      stored = await this.requests.uploadArchive(archive.description, source, hashes, what, {
-        signal: this.halt,
-        onBytes: this.options.observer?.bytesSent?.bind(this.options.observer),
-      });
+      stored = await this.requests.uploadArchive(archive.description, source, hashes, what, { signal: this.halt, onBytes: this.onBytes });
       this.result.partsSent++;
       this.options.observer?.partStored?.({ archive: ordinal, index: 0, size, skipped: false });
     } else {
@@ -407,6 +406,9 @@ class ArchiveUploader {
         throw err;
       }
     }
+    // The archive exists now: the multipart upload is closed, whatever follows.
+    const uploadId = archive.uploadId ?? null;
+    archive.uploadId = undefined;
     if (stored.checksum !== undefined && stored.checksum !== treeHash) {
       throw new PipesError(
         'CHECKSUM_MISMATCH',
@@ -414,13 +416,11 @@ class ArchiveUploader {
       );
     }
     const record = ledgerRecord(this.requests.vault, upload, archive.description, stored.archiveId, treeHash, size);
-    await journal?.append({ step: 'completed', archive: ordinal, uploadId: archive.uploadId ?? null, record });
+    await journal?.append({ step: 'completed', archive: ordinal, uploadId, record });
     await this.writeRecord(archive, record);
   }
 
   private async writeRecord(archive: OpenArchive, record: ArchiveRecord): Promise<void> {
-    // The archive is stored: whatever happens now, the multipart upload is no longer open.
-    archive.uploadId = undefined;
     try {
       await this.options.writeLedger(record);
     } catch (err) {
