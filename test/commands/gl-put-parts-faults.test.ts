@@ -7,7 +7,7 @@ import type { LocalServer } from '../../src/local/index.js';
 import { withLocal } from '../helpers/local.js';
 import { MiB, scratch, seededBytes, writeFile } from '../helpers/data.js';
 import { quote, records, sh } from '../helpers/shell.js';
-import { partKey, putEnv, requestsFor } from '../upload/helpers.js';
+import { glTreehash, partKey, putEnv, requestsFor } from '../upload/helpers.js';
 
 const FAULTS = '*:500@10%,*:throttle@5%,*:reset@2%';
 
@@ -35,7 +35,7 @@ t.test('200 MiB from a file, 4 MiB parts, through 500s, throttling and resets', 
   const result = await sh(`gl-chunk --part-size 4MiB ${quote(file)} | gl-put-parts --vault v --progress`, { env: putEnv(server) });
   t.equal(result.status, 0, result.stderr);
   const [record] = records(result);
-  t.equal(record.treeHash, (await sh(`gl-treehash ${quote(file)}`)).stdout.toString().split(' ')[0], 'the right tree hash');
+  t.equal(record.treeHash, await glTreehash({ path: file }), 'the right tree hash');
   checkLog(t, server, 50);
   t.match(result.stderr, /gl-put-parts: retrying UploadMultipartPart for part \d+ \(bytes \d+-\d+\) of ".*big\.bin" in \d+\.\d s \(attempt 1 failed: /, 'retries are reported with --progress');
   t.match(result.stderr, /gl-put-parts: ".*big\.bin": stored 200 MiB in [\d.]+ s \([\d.]+ [KM]iB\/s, \d+ retries\)\n$/);
@@ -47,6 +47,6 @@ t.test('40 MiB from a pipe, 1 MiB parts: retried bodies come from memory', async
   const result = await sh(`cat ${quote(file)} | gl-chunk --part-size 1MiB | gl-put-parts --vault v`, { env: putEnv(server) });
   t.equal(result.status, 0, result.stderr);
   t.equal(result.stderr, '', 'retries are silent without --progress');
-  t.equal(records(result)[0].treeHash, (await sh(`gl-treehash ${quote(file)}`)).stdout.toString().split(' ')[0]);
+  t.equal(records(result)[0].treeHash, await glTreehash({ path: file }));
   checkLog(t, server, 40);
 });

@@ -7,9 +7,7 @@ import t from 'tap';
 import { glacierClient, withLocal } from '../helpers/local.js';
 import { MiB, scratch, seededBytes, writeFile } from '../helpers/data.js';
 import { quote, records, sh } from '../helpers/shell.js';
-import { createVault, putEnv, requestsFor, retrieve, sha256 } from '../upload/helpers.js';
-
-const treeHashOf = async (path: string) => (await sh(`gl-treehash ${quote(path)}`)).stdout.toString().split(' ')[0];
+import { createVault, glTreehash, putEnv, requestsFor, retrieve, sha256 } from '../upload/helpers.js';
 
 t.test('from a pipe and from a file: 1 byte, one part, N parts, N parts + 1 byte', async (t) => {
   const server = await withLocal(t, { jobDelay: 0 });
@@ -25,7 +23,7 @@ t.test('from a pipe and from a file: 1 byte, one part, N parts, N parts + 1 byte
   for (const [n, { label, size, parts }] of cases.entries()) {
     const bytes = seededBytes(size, 100 + n);
     const file = writeFile(dir, `in-${n}.bin`, bytes);
-    const expected = await treeHashOf(file);
+    const expected = await glTreehash({ path: file });
     for (const how of ['pipe', 'file'] as const) {
       const from = server.requests.length;
       const input = how === 'pipe' ? `cat ${quote(file)} | gl-chunk --part-size 1MiB --name in-${n}` : `gl-chunk --part-size 1MiB ${quote(file)}`;
@@ -68,7 +66,7 @@ t.test('several archives in one stream are stored in order, by reference and inl
     t.equal(ledger.length, 3, `${how}: three archive records`);
     for (const [i, record] of ledger.entries()) {
       t.equal(record.size, inputs[i].bytes.length, `${how}: record ${i} is archive ${i}`);
-      t.equal(record.treeHash, await treeHashOf(inputs[i].path), `${how}: archive ${i}'s tree hash`);
+      t.equal(record.treeHash, await glTreehash({ path: inputs[i].path }), `${how}: archive ${i}'s tree hash`);
       t.equal(sha256(await retrieve(server, 'many', record.archiveId as string)), sha256(inputs[i].bytes), `${how}: archive ${i} reads back`);
     }
   }

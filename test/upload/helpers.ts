@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { CreateVaultCommand, GetJobOutputCommand, InitiateJobCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-glacier';
 import type { LocalServer, RequestLogRecord } from '../../src/local/index.js';
 import { awsEnv, glacierClient } from '../helpers/local.js';
+import { quote, sh } from '../helpers/shell.js';
 
 export async function createVault(server: LocalServer, name: string): Promise<void> {
   await glacierClient(server).send(new CreateVaultCommand({ accountId: '-', vaultName: name }));
@@ -21,6 +22,13 @@ export async function retrieve(server: LocalServer, vault: string, archiveId: st
   const { jobId } = await glacier.send(new InitiateJobCommand({ accountId: '-', vaultName: vault, jobParameters: { Type: 'archive-retrieval', ArchiveId: archiveId } }));
   const output = await glacier.send(new GetJobOutputCommand({ accountId: '-', vaultName: vault, jobId }));
   return Buffer.from(await output.body!.transformToByteArray());
+}
+
+/** What `gl-treehash` prints for a file, or for bytes on its stdin. */
+export async function glTreehash(input: { path: string } | { bytes: Buffer }): Promise<string> {
+  const result = 'path' in input ? await sh(`gl-treehash ${quote(input.path)}`) : await sh('gl-treehash', { input: input.bytes });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return result.stdout.toString().split(' ')[0];
 }
 
 export function sha256(bytes: Buffer): string {
