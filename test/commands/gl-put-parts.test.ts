@@ -2,6 +2,8 @@
 // where parts begin and end, several archives in one stream, descriptions and tags. Every
 // archive is read back with an archive-retrieval job and compared byte for byte.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetJobOutputCommand, InitiateJobCommand } from '@aws-sdk/client-glacier';
 import t from 'tap';
 import { glacierClient, withLocal } from '../helpers/local.js';
@@ -104,6 +106,23 @@ t.test('--description replaces the description; {} stands for the record own; ta
   const bad = await sh(`gl-chunk ${quote(a)} | gl-put-parts --vault desc --description 'caf\u00e9'`, { env });
   t.equal(bad.status, 2, 'a description Glacier would refuse is a usage error');
   t.match(bad.stderr, /^gl-put-parts: --description: the description has U\+00E9/);
+});
+
+t.test('progress on a terminal: redrawn on stderr, never on stdout', async (t) => {
+  const server = await withLocal(t, { faults: 'UploadMultipartPart:latency=300ms', vaults: ['v'] });
+  const dir = scratch(t);
+  const file = writeFile(dir, 'in.bin', seededBytes(6 * MiB, 7));
+  const ledger = join(dir, 'ledger.ndjson');
+  // script(1) gives the pipeline a terminal: stderr is a TTY, stdout goes to the ledger file.
+  writeFile(dir, 'run.sh', `set -o pipefail\ngl-chunk --part-size 1MiB ${quote(file)} | gl-put-parts --vault v --concurrency 2 > ${quote(ledger)}\n`);
+  const result = await sh(`script -qec ${quote(`bash ${quote(join(dir, 'run.sh'))}`)} /dev/null`, { env: putEnv(server) });
+  t.equal(result.status, 0, result.stdout.toString());
+  const terminal = result.stdout.toString();
+  t.match(terminal, /\rgl-put-parts: ".*in\.bin", [\d.]+ [KM]iB of 6 MiB \(\d+%\), [\d.]+ [KM]iB\/s(, ETA \d+:\d\d)?\x1b\[K/, 'a status line redrawn in place');
+  t.match(terminal, /gl-put-parts: ".*in\.bin": stored 6 MiB in [\d.]+ s/);
+  const lines = readFileSync(ledger, 'utf8').trimEnd().split('\n');
+  t.equal(lines.length, 1);
+  t.match(JSON.parse(lines[0]), { type: 'archive', size: 6 * MiB }, 'stdout holds the ledger record only');
 });
 
 t.test('--help shows a pipeline; usage errors exit 2', async (t) => {
