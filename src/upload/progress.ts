@@ -32,7 +32,6 @@ interface ArchiveProgress {
 
 export class UploadReporter implements UploadObserver {
   private archive: ArchiveProgress | undefined;
-  private totalRetries = 0;
   private timer: NodeJS.Timeout | undefined;
   private lineShown = false;
 
@@ -62,22 +61,16 @@ export class UploadReporter implements UploadObserver {
     if (!this.options.progress || !archive) return;
     if (!info.written) return this.say(`"${record.name}": stored by the earlier run, ledger record already written`);
     const seconds = (Date.now() - archive.started) / 1000;
-    const retries = archive.retries > 0 ? `, ${archive.retries} ${archive.retries === 1 ? 'retry' : 'retries'}` : '';
+    const retries = archive.retries > 0 ? `, ${retriesText(archive.retries)}` : '';
     const reused = archive.skipped > 0 ? `, ${formatBytes(archive.skipped)} already there` : '';
     this.say(`"${record.name}": stored ${formatBytes(record.size)} in ${seconds.toFixed(1)} s (${rate(archive.sent, seconds)}${reused}${retries})`);
   }
 
   retry(event: RetryEvent): void {
-    this.totalRetries++;
     if (this.archive) this.archive.retries++;
     if (this.options.progress) {
       this.say(`retrying ${event.operation} for ${event.what} in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt} failed: ${describeAwsError(event.error)})`);
     }
-  }
-
-  /** Retries over the whole run. */
-  get retries(): number {
-    return this.totalRetries;
   }
 
   warning(message: string): void {
@@ -113,13 +106,17 @@ export class UploadReporter implements UploadObserver {
     fields.push(rate(archive.sent, seconds));
     const perSecond = archive.sent / seconds;
     if (archive.size !== null && perSecond > 0 && done < archive.size) fields.push(`ETA ${clock((archive.size - done) / perSecond)}`);
-    if (archive.retries > 0) fields.push(`${archive.retries} ${archive.retries === 1 ? 'retry' : 'retries'}`);
+    if (archive.retries > 0) fields.push(retriesText(archive.retries));
     const line = `${this.options.name}: ${fields.join(', ')}`;
     if (this.options.tty) {
       this.out.write(`\r${line}\x1b[K`);
       this.lineShown = true;
     } else this.out.write(`${line}\n`);
   }
+}
+
+function retriesText(count: number): string {
+  return `${count} ${count === 1 ? 'retry' : 'retries'}`;
 }
 
 function rate(bytes: number, seconds: number): string {
