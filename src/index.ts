@@ -21,3 +21,8 @@ export * from './chunk/chunk-file.js';
 export * from './chunk/chunk-stream.js';
 export * from './jobs/index.js';
 export * from './fetch/index.js';
+export * from './aws/clients.js';
+export * from './aws/errors.js';
+export * from './aws/retry.js';
+export * from './aws/throttle-gate.js';
+export * from './upload/index.js';
