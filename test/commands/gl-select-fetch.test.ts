@@ -114,7 +114,8 @@ t.test('unsupported SQL is refused before any job is created', async (t) => {
 });
 
 t.test('--no-wait on an unfinished job exits 75 with nothing on stdout; --wait then fetches it', async (t) => {
-  const { dir, env } = await stage(t, salesCsv(2000, 3), { jobDelay: 2 });
+  // Long enough that both early runs finish before the job does, even on a loaded machine.
+  const { dir, env } = await stage(t, salesCsv(2000, 3), { jobDelay: 10 });
   const started = await sh(`gl-select ${ENDPOINT} --bucket results --header use --sql ${quote(FILTER)} < ledger.ndjson > jobs.ndjson`, { env, cwd: dir });
   t.equal(started.status, 0, started.stderr);
   const early = await sh(`gl-fetch-results ${ENDPOINT} --no-wait < jobs.ndjson`, { env, cwd: dir });
