@@ -16,6 +16,7 @@
 
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { LockedError, takePidLock, type PidLock } from '../fs/pid-lock.js';
 import { PipesError } from '../errors.js';
 import type { ArchiveRecord } from '../records/types.js';
 
@@ -147,30 +148,43 @@ export class Journal {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
+    private readonly lock: PidLock,
   ) {}
 
   /**
    * Opens (or creates) the journal at `path` and returns it with the run it already holds. A
-   * last line cut short by a crash is cut off first.
+   * last line cut short by a crash is cut off first. One run at a time: `PATH.lock` holds the
+   * writer's pid until close() (two runs of one cron job must not interleave their steps).
    */
   static async open(path: string): Promise<{ journal: Journal; previous: JournalState }> {
-    let text = '';
+    const lock = await takePidLock(`${path}.lock`).catch((err: unknown) => {
+      if (err instanceof LockedError) {
+        throw new PipesError('JOURNAL_IN_USE', `journal ${path} is in use by another gl-put-parts (pid ${err.owner}); wait for it to end, or if no such process runs, remove ${err.path}`);
+      }
+      throw journalError(path, err);
+    });
     try {
-      text = await readFile(path, 'utf8');
+      let text = '';
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw journalError(path, err);
+      }
+      const previous = readJournal(text, path);
+      const whole = text.lastIndexOf('\n') + 1;
+      if (whole < Buffer.byteLength(text)) await truncate(path, Buffer.byteLength(text.slice(0, whole))).catch((err: unknown) => {
+        throw journalError(path, err);
+      });
+      const handle = await open(path, 'a').catch((err: unknown) => {
+        throw journalError(path, err);
+      });
+      // A new file must survive a crash too: its directory entry is flushed once.
+      if (text === '') await syncDirectory(dirname(path));
+      return { journal: new Journal(path, handle, lock), previous };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw journalError(path, err);
+      await lock.release();
+      throw err;
     }
-    const previous = readJournal(text, path);
-    const whole = text.lastIndexOf('\n') + 1;
-    if (whole < Buffer.byteLength(text)) await truncate(path, Buffer.byteLength(text.slice(0, whole))).catch((err: unknown) => {
-      throw journalError(path, err);
-    });
-    const handle = await open(path, 'a').catch((err: unknown) => {
-      throw journalError(path, err);
-    });
-    // A new file must survive a crash too: its directory entry is flushed once.
-    if (text === '') await syncDirectory(dirname(path));
-    return { journal: new Journal(path, handle), previous };
   }
 
   /** Writes one step and flushes it to disk. Steps are written in the order append() was called. */
@@ -189,6 +203,7 @@ export class Journal {
   async close(): Promise<void> {
     await this.tail;
     await this.handle.close();
+    await this.lock.release();
   }
 }
 

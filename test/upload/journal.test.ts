@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { Journal, readJournal } from '../../src/upload/journal.js';
@@ -66,4 +67,21 @@ t.test('a last line cut short by a crash is ignored and cut off; a bad line in t
 
 t.test('a journal that cannot be written is one clear error', async (t) => {
   await t.rejects(Journal.open(join(scratch(t), 'missing-dir', 'j')), { code: 'JOURNAL', message: /^journal .*missing-dir\/j: no such directory$/ });
+});
+
+t.test('one run at a time: a second open is refused while the first holds the journal; a dead owner\'s lock is taken over', async (t) => {
+  const path = join(scratch(t), 'busy.journal');
+  const first = await Journal.open(path);
+  await t.rejects(Journal.open(path), {
+    code: 'JOURNAL_IN_USE',
+    message: `journal ${path} is in use by another gl-put-parts (pid ${process.pid}); wait for it to end, or if no such process runs, remove ${path}.lock`,
+  });
+  await first.journal.close();
+  t.notOk(existsSync(`${path}.lock`), 'close() releases the lock');
+
+  const gone = spawnSync('true');
+  writeFileSync(`${path}.lock`, `${gone.pid}\n`);
+  const second = await Journal.open(path);
+  t.equal(readFileSync(`${path}.lock`, 'utf8'), `${process.pid}\n`, 'the lock of a process that no longer runs is taken over');
+  await second.journal.close();
 });
