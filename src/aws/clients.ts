@@ -44,13 +44,17 @@ export const glacierBodyChecksums: BodyChecksumGenerator = async (request) => {
   return [digest.sha256, digest.treeHash];
 };
 
-export interface GlacierClientOptions {
+export interface ClientOptions {
   /** SDK attempts per request (the SDK default is 3; never retried for stream bodies). */
   maxAttempts?: number;
   /** Give up connecting after this long (default 30 s). */
   connectionTimeoutMs?: number;
   /** Drop a connection on which nothing moved for this long (default 5 min): a hung request fails and can be retried. */
   idleTimeoutMs?: number;
+}
+
+function requestHandler(options: ClientOptions) {
+  return { connectionTimeout: options.connectionTimeoutMs ?? 30_000, socketTimeout: options.idleTimeoutMs ?? 300_000 };
 }
 
 /**
@@ -69,7 +73,7 @@ function quietSdkVersionWarning(): void {
  */
 const silentLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-export function createGlacierClient(settings: AwsSettings, options: GlacierClientOptions = {}): GlacierClient {
+export function createGlacierClient(settings: AwsSettings, options: ClientOptions = {}): GlacierClient {
   quietSdkVersionWarning();
   return new GlacierClient({
     region: settings.region,
@@ -78,11 +82,11 @@ export function createGlacierClient(settings: AwsSettings, options: GlacierClien
     maxAttempts: options.maxAttempts,
     bodyChecksumGenerator: glacierBodyChecksums,
     logger: silentLogger,
-    requestHandler: { connectionTimeout: options.connectionTimeoutMs ?? 30_000, socketTimeout: options.idleTimeoutMs ?? 300_000 },
+    requestHandler: requestHandler(options),
   });
 }
 
-export function createS3Client(settings: AwsSettings, options: { maxAttempts?: number } = {}): S3Client {
+export function createS3Client(settings: AwsSettings, options: ClientOptions = {}): S3Client {
   quietSdkVersionWarning();
   const endpointOverridden = Boolean(settings.endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
   return new S3Client({
@@ -93,6 +97,7 @@ export function createS3Client(settings: AwsSettings, options: { maxAttempts?: n
     // Local endpoints (gl-local) serve path-style buckets only.
     forcePathStyle: endpointOverridden,
     logger: silentLogger,
+    requestHandler: requestHandler(options),
   });
 }
 
