@@ -6,7 +6,7 @@ import { addAbortSignal, type Readable } from 'node:stream';
 import { runCommand, warn } from '../cli/run.js';
 import { EXIT, PipesError, UsageError, errorMessage } from '../errors.js';
 import { fileError } from '../records/file-problem.js';
-import { formatChecksumLine, parseChecksumLine } from '../treehash/checksum-list.js';
+import { formatCheckResult, formatChecksumLine, parseChecksumLine } from '../treehash/checksum-list.js';
 import { treeHashFile } from '../treehash/file-hash.js';
 import { sharedHashPool } from '../treehash/hash-pool.js';
 import { TreeHasher } from '../treehash/tree-hash.js';
@@ -122,14 +122,14 @@ async function checkList(list: string, quiet: boolean, signal: AbortSignal): Pro
     } catch (err) {
       if (signal.aborted) throw err;
       warn(NAME, errorMessage(err));
-      process.stdout.write(`${entry.name}: FAILED open or read\n`);
+      process.stdout.write(formatCheckResult(entry.name, 'FAILED open or read'));
       unreadable++;
       continue;
     }
     if (actual === entry.hash) {
-      if (!quiet) process.stdout.write(`${entry.name}: OK\n`);
+      if (!quiet) process.stdout.write(formatCheckResult(entry.name, 'OK'));
     } else {
-      process.stdout.write(`${entry.name}: FAILED\n`);
+      process.stdout.write(formatCheckResult(entry.name, 'FAILED'));
       mismatched++;
     }
   }

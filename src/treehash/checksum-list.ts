@@ -3,8 +3,17 @@
 // line starts with `\` and the name has `\\` and `\n` in it.
 
 export function formatChecksumLine(hash: string, name: string): string {
-  if (!/[\\\n\r]/.test(name)) return `${hash}  ${name}\n`;
-  return `\\${hash}  ${name.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}\n`;
+  return escapedLine(`${hash}  `, name, '\n');
+}
+
+/** `NAME: OK` / `NAME: FAILED` for --check, escaped the same way. */
+export function formatCheckResult(name: string, verdict: string): string {
+  return escapedLine('', name, `: ${verdict}\n`);
+}
+
+function escapedLine(before: string, name: string, after: string): string {
+  if (!/[\\\n\r]/.test(name)) return `${before}${name}${after}`;
+  return `\\${before}${name.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}${after}`;
 }
 
 /** The hash and name of one list line (sha256sum's binary marker `*` is accepted), or undefined when the line is not one. */
