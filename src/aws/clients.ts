@@ -4,6 +4,7 @@
 
 import { GlacierClient, type GlacierClientConfig } from '@aws-sdk/client-glacier';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { BuildMiddleware, MiddlewareStack } from '@smithy/types';
 import { TreeHasher } from '../treehash/tree-hash.js';
 
 export interface AwsSettings {
@@ -28,9 +29,10 @@ type BodyChecksumGenerator = NonNullable<GlacierClientConfig['bodyChecksumGenera
 /**
  * Glacier wants the linear and tree hashes of every body. The SDK's default generator re-reads
  * file streams and refuses any other stream; ours uses hashes the caller already put on the
- * request (see withContentSha256) and hashes in-memory bodies itself.
+ * request (see withUploadHeaders) and hashes in-memory bodies itself. Exported for callers
+ * that build their own GlacierClient.
  */
-const precomputedOrInMemory: BodyChecksumGenerator = async (request) => {
+export const glacierBodyChecksums: BodyChecksumGenerator = async (request) => {
   const contentSha256 = request.headers['x-amz-content-sha256'];
   const treeHash = request.headers['x-amz-sha256-tree-hash'];
   if (contentSha256 && treeHash) return [contentSha256, treeHash];
@@ -42,17 +44,46 @@ const precomputedOrInMemory: BodyChecksumGenerator = async (request) => {
   return [digest.sha256, digest.treeHash];
 };
 
-export function createGlacierClient(settings: AwsSettings, options: { maxAttempts?: number } = {}): GlacierClient {
+export interface GlacierClientOptions {
+  /** SDK attempts per request (the SDK default is 3; never retried for stream bodies). */
+  maxAttempts?: number;
+  /** Give up connecting after this long (default 30 s). */
+  connectionTimeoutMs?: number;
+  /** Drop a connection on which nothing moved for this long (default 5 min): a hung request fails and can be retried. */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * The SDK warns on stderr, once per process, that its releases from 2027 on need Node 22. That
+ * is advice for whoever picks the SDK version (this package pins it), not for the user of a
+ * command, and it would break "one clear line on stderr".
+ */
+function quietSdkVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+/**
+ * The SDK logs nothing through a logger it is given, but with none it prints some warnings on the
+ * console itself ("An error was encountered in a non-retryable streaming request."): on stderr
+ * next to the command's own one-line error. Our callers report every failure themselves.
+ */
+const silentLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+export function createGlacierClient(settings: AwsSettings, options: GlacierClientOptions = {}): GlacierClient {
+  quietSdkVersionWarning();
   return new GlacierClient({
     region: settings.region,
     profile: settings.profile,
     endpoint: settings.endpointUrl,
     maxAttempts: options.maxAttempts,
-    bodyChecksumGenerator: precomputedOrInMemory,
+    bodyChecksumGenerator: glacierBodyChecksums,
+    logger: silentLogger,
+    requestHandler: { connectionTimeout: options.connectionTimeoutMs ?? 30_000, socketTimeout: options.idleTimeoutMs ?? 300_000 },
   });
 }
 
 export function createS3Client(settings: AwsSettings, options: { maxAttempts?: number } = {}): S3Client {
+  quietSdkVersionWarning();
   const endpointOverridden = Boolean(settings.endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
   return new S3Client({
     region: settings.region,
@@ -61,17 +92,8 @@ export function createS3Client(settings: AwsSettings, options: { maxAttempts?: n
     maxAttempts: options.maxAttempts,
     // Local endpoints (gl-local) serve path-style buckets only.
     forcePathStyle: endpointOverridden,
+    logger: silentLogger,
   });
-}
-
-/** What a command needs of any SDK command object to attach a request header before signing. */
-interface HasMiddlewareStack {
-  middlewareStack: {
-    add(
-      middleware: (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => Promise<unknown>,
-      options: { step: 'build'; priority: 'high'; name?: string },
-    ): void;
-  };
 }
 
 /**
@@ -79,17 +101,17 @@ interface HasMiddlewareStack {
  * linear SHA-256 (the API has no input member for it; the signer uses it as the payload hash) and,
  * for a stream body, its Content-Length.
  */
-export function withUploadHeaders<C extends HasMiddlewareStack>(command: C, headers: { sha256: string; contentLength?: number }): C {
-  command.middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { headers?: Record<string, string> };
-      if (request.headers) {
-        request.headers['x-amz-content-sha256'] = headers.sha256;
-        if (headers.contentLength !== undefined) request.headers['content-length'] = String(headers.contentLength);
-      }
-      return next(args);
-    },
-    { step: 'build', priority: 'high', name: 'glacierPipesUploadHeaders' },
-  );
-  return command;
+export function withUploadHeaders<Input extends object, Output extends object>(
+  command: { middlewareStack: MiddlewareStack<Input, Output> },
+  headers: { sha256: string; contentLength?: number },
+): void {
+  const middleware: BuildMiddleware<Input, Output> = (next) => async (args) => {
+    const request = args.request as { headers?: Record<string, string> };
+    if (request.headers) {
+      request.headers['x-amz-content-sha256'] = headers.sha256;
+      if (headers.contentLength !== undefined) request.headers['content-length'] = String(headers.contentLength);
+    }
+    return next(args);
+  };
+  command.middlewareStack.add(middleware, { step: 'build', priority: 'high', name: 'glacierPipesUploadHeaders' });
 }

@@ -4,6 +4,7 @@ import { commandLine } from '../cli/args.js';
 import { runCommand, warn } from '../cli/run.js';
 import { EXIT, UsageError } from '../errors.js';
 import { parseFaultSpec, type FaultRule } from '../local/faults.js';
+import { isValidVaultName } from '../local/glacier/validate.js';
 import { parseJobDelay } from '../local/job-delay.js';
 import { startLocal } from '../local/server.js';
 
@@ -13,7 +14,7 @@ await runCommand(NAME, async ({ signal }) => {
   const argv = await commandLine(
     NAME,
     process.argv.slice(2),
-    'gl-local [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--access-key K --secret-key S] [--region R] [--job-delay 0|tier|SECONDS] [--faults SPEC] [--fault-seed N] [--log]',
+    'gl-local [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--vault NAME]... [--access-key K --secret-key S] [--region R] [--job-delay 0|tier|SECONDS] [--faults SPEC] [--fault-seed N] [--log]',
     'Serves the Glacier vault API and the S3 subset Glacier Select needs on 127.0.0.1, checking SigV4 signatures, ' +
       'keeping state in --data-dir. Prints the endpoint URL (alone, on one line) once it is listening; stops on SIGINT/SIGTERM.',
     [
@@ -25,6 +26,7 @@ await runCommand(NAME, async ({ signal }) => {
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to listen on (loopback unless you ask otherwise)' })
     .option('port', { type: 'number', default: 0, describe: 'port; 0 picks a free one' })
     .option('data-dir', { type: 'string', describe: 'state directory, kept across restarts (default: a temporary one, removed on exit)' })
+    .option('vault', { type: 'string', array: true, default: [], describe: 'create this vault at start-up (repeatable)' })
     .option('access-key', { type: 'string', default: 'test', describe: 'access key ID requests must be signed with' })
     .option('secret-key', { type: 'string', default: 'test', describe: 'secret key requests must be signed with' })
     .option('region', { type: 'string', default: 'us-east-1', describe: 'region in ARNs' })
@@ -36,6 +38,7 @@ await runCommand(NAME, async ({ signal }) => {
 
   if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new UsageError(`--port: ${argv.port} is not a port number`);
   if (!Number.isInteger(argv.faultSeed)) throw new UsageError(`--fault-seed: ${argv.faultSeed} is not an integer`);
+  for (const name of argv.vault) if (!isValidVaultName(name)) throw new UsageError(`--vault: "${name}" is not a vault name (1 to 255 characters from a-z, A-Z, 0-9, '_', '-' and '.')`);
   const jobDelay = parseJobDelay(argv.jobDelay);
   if (jobDelay === undefined) throw new UsageError(`--job-delay: "${argv.jobDelay}" is not 0, "tier" or a number of seconds`);
   let faults: FaultRule[] = [];
@@ -49,6 +52,7 @@ await runCommand(NAME, async ({ signal }) => {
     host: argv.host,
     port: argv.port,
     dataDir: argv.dataDir,
+    vaults: argv.vault,
     accessKeyId: argv.accessKey,
     secretAccessKey: argv.secretKey,
     region: argv.region,

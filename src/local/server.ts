@@ -21,6 +21,7 @@ import { JobRunner } from './glacier/job-runner.js';
 import { isGlacierPath, routeGlacier } from './glacier/routes.js';
 import { handleGlacier, streamsBody } from './glacier/service.js';
 import { GlacierStore } from './glacier/store.js';
+import { isValidVaultName } from './glacier/validate.js';
 import type { JobDelay } from './job-delay.js';
 import type { RequestLogRecord } from './request-log.js';
 import { openS3Backend, type S3Backend } from './s3/index.js';
@@ -50,6 +51,8 @@ export interface LocalOptions {
   faultSeed?: number;
   /** Keep every request's record in LocalServer.requests (default true). */
   recordRequests?: boolean;
+  /** Vaults to create at start-up (kept if they exist already), so a pipeline can be tried at once. */
+  vaults?: string[];
   /** Called with internal errors (a bug or a disk failure); default: print to stderr. */
   onError?: (err: unknown) => void;
 }
@@ -88,6 +91,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const region = options.region ?? 'us-east-1';
     const s3 = await openS3Backend({ dataDir: join(dataDir, 's3'), region, onInternalError: onError });
     const store = await GlacierStore.open(join(dataDir, 'glacier'));
+    for (const name of options.vaults ?? []) {
+      if (!isValidVaultName(name)) throw new Error(`invalid vault name "${name}": 1 to 255 characters from a-z, A-Z, 0-9, '_', '-' and '.'`);
+      await store.createVault(name, new Date().toISOString());
+    }
     const jobs = new JobRunner(store, options.jobDelay ?? 0, s3, onError, options.resultObjectBytes);
     const context: GlacierContext = { store, accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, region, jobs, s3 };
     const server = new LocalHttpServer(context, {

@@ -1,0 +1,210 @@
+// The upload journal: one NDJSON line per step of a run, each written and fsynced before the
+// step counts as done, so that a crash or kill -9 at any moment leaves a file that says what
+// Glacier was asked to do and what it acknowledged. `--resume` reads it back (readJournal) to
+// continue the same uploads. docs/upload.md describes every step.
+//
+//   {"step":"start","v":1,"time":...,"vault":"photos","argv":[...],"pid":123}   a fresh run ("resume" for a resumed one)
+//   {"step":"initiated","archive":0,"name":"a.tar","partSize":1048576,"description":"a.tar","uploadId":"..."}
+//   {"step":"part","archive":0,"uploadId":"...","index":3,"range":"3145728-4194303","treeHash":"...","sha256":"..."}
+//   {"step":"completing","archive":0,"uploadId":"...","size":5000000,"treeHash":"..."}
+//   {"step":"sending","archive":1,"name":"b.tar","size":12,"treeHash":"..."}        an UploadArchive about to go out
+//   {"step":"completed","archive":0,"uploadId":"...","record":{"type":"archive",...}}
+//   {"step":"written","archive":0,"archiveId":"..."}                              the ledger line reached stdout
+//   {"step":"stopped","reason":"interrupted by SIGINT"} / {"step":"done","archives":2}
+//
+// `archive` counts the archives of the input stream from 0. Every line also carries `time`.
+
+import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { PipesError } from '../errors.js';
+import type { ArchiveRecord } from '../records/types.js';
+
+export const JOURNAL_VERSION = 1;
+
+export type JournalStep =
+  | { step: 'start' | 'resume'; v: number; vault: string; argv: string[]; pid: number }
+  | { step: 'initiated'; archive: number; name: string; partSize: number; description: string; uploadId: string }
+  | { step: 'part'; archive: number; uploadId: string; index: number; range: string; treeHash: string; sha256: string }
+  | { step: 'completing'; archive: number; uploadId: string; size: number; treeHash: string }
+  | { step: 'sending'; archive: number; name: string; size: number; treeHash: string }
+  | { step: 'completed'; archive: number; uploadId: string | null; record: ArchiveRecord }
+  | { step: 'written'; archive: number; archiveId: string }
+  | { step: 'stopped'; reason: string }
+  | { step: 'done'; archives: number };
+
+/** What the journal knows of one archive of the run being continued. */
+export interface JournaledArchive {
+  archive: number;
+  name: string | undefined;
+  partSize: number | undefined;
+  description: string | undefined;
+  /** The multipart upload, once initiated. */
+  uploadId: string | undefined;
+  /** Parts acknowledged, by index (ListParts stays the source of truth). */
+  parts: Map<number, { treeHash: string; sha256: string }>;
+  /** A Complete was sent; its answer may not have arrived. */
+  completing: { uploadId: string; size: number; treeHash: string } | undefined;
+  /** An UploadArchive was sent; its answer may not have arrived. */
+  sending: { size: number; treeHash: string } | undefined;
+  /** Glacier confirmed the archive: the ledger record. */
+  completed: ArchiveRecord | undefined;
+  /** The ledger record reached stdout. */
+  written: boolean;
+}
+
+/** The run a journal holds: every step since its last fresh `start`. */
+export interface JournalState {
+  /** Whether the file holds any run at all. */
+  empty: boolean;
+  /** When the run began (its `start` line). */
+  started: string | undefined;
+  vault: string | undefined;
+  /** True when its last run ended with `done`. */
+  finished: boolean;
+  archives: JournaledArchive[];
+}
+
+/** Rebuilds the state of the last run from a journal's text. `source` names the file in errors. */
+export function readJournal(text: string, source: string): JournalState {
+  const state: JournalState = { empty: true, started: undefined, vault: undefined, finished: false, archives: [] };
+  const lines = text.split('\n');
+  // Anything after the last newline is a line cut short by a crash: it never counted.
+  lines.pop();
+  const archive = (n: number): JournaledArchive => {
+    state.archives[n] ??= {
+      archive: n,
+      name: undefined,
+      partSize: undefined,
+      description: undefined,
+      uploadId: undefined,
+      parts: new Map(),
+      completing: undefined,
+      sending: undefined,
+      completed: undefined,
+      written: false,
+    };
+    return state.archives[n];
+  };
+  lines.forEach((text, at) => {
+    if (text.trim() === '') return;
+    const bad = (why: string) => new PipesError('BAD_JOURNAL', `${source}:${at + 1}: ${why}; is this a gl-put-parts journal?`);
+    let step: JournalStep & { archive?: unknown };
+    try {
+      step = JSON.parse(text) as JournalStep;
+    } catch {
+      throw bad('not a JSON line');
+    }
+    if (typeof step !== 'object' || step === null || typeof step.step !== 'string') throw bad('no "step"');
+    if ('archive' in step && (!Number.isSafeInteger(step.archive) || (step.archive as number) < 0)) throw bad('"archive" is not an archive number');
+    state.empty = false;
+    switch (step.step) {
+      case 'start':
+        if (step.v > JOURNAL_VERSION) throw bad(`journal version ${step.v} is newer than this gl-put-parts understands (${JOURNAL_VERSION})`);
+        state.started = (step as { time?: string }).time;
+        state.vault = step.vault;
+        state.archives = [];
+        state.finished = false;
+        break;
+      case 'resume':
+        state.finished = false;
+        break;
+      case 'initiated':
+        Object.assign(archive(step.archive), { name: step.name, partSize: step.partSize, description: step.description, uploadId: step.uploadId, parts: new Map(), completing: undefined });
+        break;
+      case 'part': {
+        const entry = archive(step.archive);
+        if (entry.uploadId === step.uploadId) entry.parts.set(step.index, { treeHash: step.treeHash, sha256: step.sha256 });
+        break;
+      }
+      case 'completing':
+        archive(step.archive).completing = { uploadId: step.uploadId, size: step.size, treeHash: step.treeHash };
+        break;
+      case 'sending':
+        Object.assign(archive(step.archive), { name: step.name, sending: { size: step.size, treeHash: step.treeHash } });
+        break;
+      case 'completed':
+        Object.assign(archive(step.archive), { completed: step.record, sending: undefined, completing: undefined });
+        break;
+      case 'written':
+        archive(step.archive).written = true;
+        break;
+      case 'done':
+        state.finished = true;
+        break;
+      case 'stopped':
+        break;
+      default:
+        throw bad(`unknown step "${(step as { step: string }).step}"`);
+    }
+  });
+  return state;
+}
+
+/** Appends steps to a journal file, each fsynced before append() resolves. */
+export class Journal {
+  private tail: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /**
+   * Opens (or creates) the journal at `path` and returns it with the run it already holds. A
+   * last line cut short by a crash is cut off first.
+   */
+  static async open(path: string): Promise<{ journal: Journal; previous: JournalState }> {
+    let text = '';
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw journalError(path, err);
+    }
+    const previous = readJournal(text, path);
+    const whole = text.lastIndexOf('\n') + 1;
+    if (whole < Buffer.byteLength(text)) await truncate(path, Buffer.byteLength(text.slice(0, whole))).catch((err: unknown) => {
+      throw journalError(path, err);
+    });
+    const handle = await open(path, 'a').catch((err: unknown) => {
+      throw journalError(path, err);
+    });
+    // A new file must survive a crash too: its directory entry is flushed once.
+    if (text === '') await syncDirectory(dirname(path));
+    return { journal: new Journal(path, handle), previous };
+  }
+
+  /** Writes one step and flushes it to disk. Steps are written in the order append() was called. */
+  append(step: JournalStep): Promise<void> {
+    const line = `${JSON.stringify({ ...step, time: new Date().toISOString() })}\n`;
+    const written = this.tail.then(async () => {
+      await this.handle.write(line);
+      await this.handle.datasync();
+    });
+    this.tail = written.catch(() => {});
+    return written.catch((err: unknown) => {
+      throw journalError(this.path, err);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    await this.handle.close();
+  }
+}
+
+function journalError(path: string, err: unknown): PipesError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOSPC' ? 'no space left on the device' : (err as Error).message;
+  return new PipesError('JOURNAL', `journal ${path}: ${why}`, { cause: err });
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems cannot fsync a directory; the journal's own lines are still synced.
+  } finally {
+    await handle.close();
+  }
+}

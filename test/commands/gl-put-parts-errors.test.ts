@@ -1,0 +1,124 @@
+// gl-put-parts on bad input and bad setups: one clear line on stderr, a non-zero exit, no
+// archive record, and the multipart upload aborted (or kept, with --journal or --keep-upload).
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { withLocal } from '../helpers/local.js';
+import { MiB, scratch, seededBytes, writeFile } from '../helpers/data.js';
+import { quote, records, sh } from '../helpers/shell.js';
+import { createVault, openUploads, putEnv, requestsFor } from '../upload/helpers.js';
+
+const ZEROS = '0'.repeat(64);
+
+t.test('bad input: one line, exit 1, no archive record, the upload aborted', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const env = putEnv(server);
+  const file = quote(writeFile(scratch(t), 'in.bin', seededBytes(3 * MiB + 5, 1)));
+  const cases: [string, string, RegExp][] = [
+    ['a truncated stream (no end record)', `gl-chunk --part-size 1MiB ${file} | head -n -1`, /^gl-put-parts: stdin:5: the stream ended inside archive ".*in\.bin" \(begun at line 1\) after 4 part\(s\) and no end record: truncated archive; the multipart upload of ".*in\.bin" was aborted\n$/],
+    ['a gap in the part indexes', `gl-chunk --part-size 1MiB ${file} | jq -c 'select(.type != "part" or .index != 1)'`, /^gl-put-parts: stdin:3: part 2 follows part 0; the multipart upload of ".*" was aborted\n$/],
+    [
+      'a part-size change mid-archive',
+      `gl-chunk --part-size 1MiB ${file} | jq -c 'if .type == "part" and .index == 1 then .size = 2097152 else . end'`,
+      /^gl-put-parts: stdin:3: part 1 is 2097152 bytes, more than the upload's part size 1048576 \(the part size cannot change within an archive\); the multipart upload of ".*" was aborted\n$/,
+    ],
+    [
+      'a wrong tree hash in a record',
+      `cat ${file} | gl-chunk --part-size 1MiB | gl-treehash --records | jq -c 'if .type == "part" and .index == 2 then .treeHash = "${ZEROS}" else . end'`,
+      new RegExp(`^gl-put-parts: stdin:\\d+: part 2: treeHash ${ZEROS} in the record does not match its bytes \\([0-9a-f]{64}\\); the multipart upload of "-" was aborted\\n$`),
+    ],
+  ];
+  for (const [what, producer, message] of cases) {
+    const from = server.requests.length;
+    const result = await sh(`${producer} | gl-put-parts --vault v`, { env });
+    t.equal(result.status, 1, what);
+    t.match(result.stderr, message, what);
+    t.equal(result.stdout.length, 0, `${what}: no archive record`);
+    t.equal(requestsFor(server, 'InitiateMultipartUpload', 201, from).length, 1, `${what}: an upload had begun`);
+    t.equal(requestsFor(server, 'AbortMultipartUpload', 204, from).length, 1, `${what}: and was aborted`);
+    t.equal(requestsFor(server, 'CompleteMultipartUpload', undefined, from).length, 0, `${what}: never completed`);
+  }
+  t.same(await openUploads(server, 'v'), []);
+});
+
+t.test('with --journal or --keep-upload the upload is kept, and the line says so', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const env = putEnv(server);
+  const dir = scratch(t);
+  const file = quote(writeFile(dir, 'in.bin', seededBytes(2 * MiB + 5, 2)));
+  const journal = join(dir, 'j.ndjson');
+  const kept = await sh(`gl-chunk --part-size 1MiB ${file} | head -n -1 | gl-put-parts --vault v --keep-upload`, { env });
+  t.equal(kept.status, 1);
+  t.match(kept.stderr, /^gl-put-parts: stdin:4: .*truncated archive; upload ID \S+ of ".*in\.bin" kept \(3 part\(s\) stored\)\n$/);
+  const journaled = await sh(`gl-chunk --part-size 1MiB ${file} | head -n -1 | gl-put-parts --vault v --journal ${quote(journal)}`, { env });
+  t.equal(journaled.status, 1);
+  const lines = journaled.stderr.split('\n');
+  t.match(lines[0], /truncated archive; upload ID \S+ of ".*in\.bin" kept \(3 part\(s\) stored; the journal .*j\.ndjson has it\)$/);
+  t.equal(lines[1], `gl-put-parts: to continue, run the same pipeline again ending in: gl-put-parts --vault v --journal ${journal} --resume`);
+  t.equal((await openUploads(server, 'v')).length, 2);
+
+  const again = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v --journal ${quote(journal)}`, { env });
+  t.equal(again.status, 1, 'a journal with an unfinished run is not started over by accident');
+  t.match(again.stderr, /^gl-put-parts: journal .*j\.ndjson holds a run begun \S+ that did not finish: continue it with --resume, or remove the file to start over\n$/);
+  const resumed = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v --journal ${quote(journal)} --resume`, { env });
+  t.equal(resumed.status, 0, resumed.stderr);
+  t.equal(records(resumed).length, 1);
+  t.equal((await openUploads(server, 'v')).length, 1, 'the journaled upload was completed; the other is still kept');
+});
+
+t.test('an unknown vault, no credentials: one line before anything is stored', async (t) => {
+  const server = await withLocal(t);
+  const env = putEnv(server);
+  const dir = scratch(t);
+  const big = quote(writeFile(dir, 'big.bin', seededBytes(2 * MiB + 1, 3)));
+  const small = quote(writeFile(dir, 'small.bin', seededBytes(10, 4)));
+
+  for (const file of [big, small]) {
+    const result = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault nowhere`, { env });
+    t.equal(result.status, 1);
+    t.match(
+      result.stderr,
+      /^gl-put-parts: (InitiateMultipartUpload|UploadArchive) for archive ".*": ResourceNotFoundException \(HTTP 404\): Vault not found for ARN: arn:aws:glacier:us-east-1:111122223333:vaults\/nowhere\n$/,
+    );
+    t.equal(result.stdout.length, 0);
+  }
+
+  const from = server.requests.length;
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  const bare = await sh(`gl-chunk ${small} | env -i HOME=${quote(home)} PATH="$PATH" gl-put-parts --vault v --region us-east-1 --endpoint-url ${server.url}`);
+  t.equal(bare.status, 1);
+  t.equal(bare.stderr, 'gl-put-parts: no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or configure ~/.aws/credentials\n');
+  t.equal(bare.stdout.length, 0);
+  const noRegion = await sh(`gl-chunk ${small} | env -i HOME=${quote(home)} PATH="$PATH" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test gl-put-parts --vault v --endpoint-url ${server.url}`);
+  t.equal(noRegion.status, 1);
+  t.equal(noRegion.stderr, 'gl-put-parts: no AWS region: pass --region or set AWS_REGION (or a region in ~/.aws/config)\n');
+  t.equal(server.requests.length, from, 'nothing reached the server');
+});
+
+t.test('a closed stdout loses no ledger record: it is on stderr and in the journal, and --resume writes it', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const env = putEnv(server);
+  const dir = scratch(t);
+  const file = quote(writeFile(dir, 'in.bin', seededBytes(2 * MiB, 5)));
+  const journal = quote(join(dir, 'j.ndjson'));
+
+  const closed = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v --journal ${journal} | true`, { env });
+  t.equal(closed.status, 1);
+  const line = closed.stderr.split('\n').find((text) => text.includes('could not be written'))!;
+  t.match(line, /^gl-put-parts: archive ".*in\.bin" is stored, but its ledger record could not be written \(.*EPIPE.*\); the journal keeps it and --resume writes it: \{"type":"archive"/);
+  const lost = JSON.parse(line.slice(line.indexOf(': {') + 2)) as { archiveId: string };
+
+  const from = server.requests.length;
+  const resumed = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v --journal ${journal} --resume`, { env });
+  t.equal(resumed.status, 0, resumed.stderr);
+  t.same(records(resumed), [lost], 'the same record, written now');
+  t.same(server.requests.slice(from), [], 'without asking Glacier anything');
+  const twice = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v --journal ${journal} --resume`, { env });
+  t.equal(twice.status, 0, twice.stderr);
+  t.equal(twice.stdout.length, 0, 'a finished run resumed again writes nothing twice');
+});

@@ -1,0 +1,138 @@
+// Stopping gl-put-parts halfway (kill -9, Ctrl-C) and running the same pipeline again with
+// --resume: the upload is continued, no part Glacier acknowledged is sent again, the bytes come
+// back right; a producer whose bytes changed is an error naming the part, and nothing is overwritten.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import type { LocalServer } from '../../src/local/index.js';
+import { withLocal } from '../helpers/local.js';
+import { MiB, scratch, seededBytes, writeFile } from '../helpers/data.js';
+import { quote, records, sh, type ShellResult } from '../helpers/shell.js';
+import { createVault, glTreehash, heldParts, partKey, putEnv, requestsFor, retrieve, sha256, waitForRequests } from '../upload/helpers.js';
+
+interface Interrupted {
+  result: ShellResult;
+  /** How many parts Glacier had acknowledged when the signal was sent. */
+  acknowledgedAtSignal: number;
+}
+
+/**
+ * Runs `pipeline` in the background (its last command must be gl-put-parts), waits until gl-local
+ * has acknowledged `parts` part uploads, then sends `signal` to gl-put-parts alone.
+ */
+async function interruptAfter(server: LocalServer, dir: string, pipeline: string, parts: number, signal: NodeJS.Signals): Promise<Interrupted> {
+  const pidFile = join(dir, `pid-${Date.now()}`);
+  const from = server.requests.length;
+  const running = sh(`${pipeline} &\necho $! > ${quote(pidFile)}\nwait $!`, { env: putEnv(server) });
+  await waitForRequests(server, () => requestsFor(server, 'UploadMultipartPart', 204, from).length >= parts);
+  const acknowledgedAtSignal = requestsFor(server, 'UploadMultipartPart', 204, from).length;
+  process.kill(Number(readFileSync(pidFile, 'utf8')), signal);
+  return { result: await running, acknowledgedAtSignal };
+}
+
+const journalSteps = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+
+t.test('kill -9 halfway through 200 MiB from a pipe; the same pipeline with --resume completes it', async (t) => {
+  const server = await withLocal(t, { jobDelay: 0 });
+  await createVault(server, 'v');
+  const dir = scratch(t);
+  const bytes = seededBytes(200 * MiB, 11);
+  const data = writeFile(dir, 'data.bin', bytes);
+  const journal = join(dir, 'upload.journal');
+  const pipeline = (extra: string, ledger: string) =>
+    `cat ${quote(data)} | gl-chunk --part-size 4MiB --name data.bin | gl-put-parts --vault v --journal ${quote(journal)}${extra} > ${quote(join(dir, ledger))}`;
+
+  const killed = await interruptAfter(server, dir, pipeline('', 'ledger-1'), 25, 'SIGKILL');
+  t.equal(killed.result.status, 137, 'gl-put-parts died of SIGKILL');
+  t.equal(readFileSync(join(dir, 'ledger-1')).length, 0, 'no archive record');
+
+  const resumed = await sh(pipeline(' --resume', 'ledger-2'), { env: putEnv(server) });
+  t.equal(resumed.status, 0, resumed.stderr);
+  const ledger = readFileSync(join(dir, 'ledger-2'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+  t.equal(ledger.length, 1);
+  t.equal(ledger[0].treeHash, await glTreehash({ path: data }), 'the tree hash of the input');
+
+  const acknowledged = requestsFor(server, 'UploadMultipartPart', 204).map(partKey);
+  t.equal(new Set(acknowledged).size, acknowledged.length, 'no part (upload ID + Content-Range) acknowledged twice');
+  // The log is in the order requests ended; a part whose body had fully arrived before the kill
+  // may be stored and answered (to no one) a moment later. Arrival times split the two runs.
+  const resumedAt = requestsFor(server, 'ListParts')[0].time;
+  const parts = requestsFor(server, 'UploadMultipartPart');
+  const acknowledgedBefore = new Set(parts.filter((record) => record.time < resumedAt && record.status === 204).map(partKey));
+  const sentAfter = parts.filter((record) => record.time >= resumedAt);
+  t.ok(acknowledgedBefore.size >= 25 && acknowledgedBefore.size < 50, `${acknowledgedBefore.size} of 50 parts acknowledged before the kill`);
+  t.same(sentAfter.filter((record) => acknowledgedBefore.has(partKey(record))), [], 'none sent after the resume that was acknowledged before');
+  t.equal(sentAfter.filter((record) => record.status === 204).length, 50 - acknowledgedBefore.size, 'exactly the rest was sent');
+  t.equal(requestsFor(server, 'InitiateMultipartUpload').length, 1, 'one upload, continued');
+  t.equal(sha256(await retrieve(server, 'v', ledger[0].archiveId)), sha256(bytes), 'the archive reads back byte for byte');
+  const steps = journalSteps(journal).map((step) => step.step);
+  t.same(
+    steps.filter((step, i) => step !== steps[i - 1]),
+    ['start', 'initiated', 'part', 'resume', 'part', 'completing', 'completed', 'written', 'done'],
+    'the journal: the killed run, then the resumed one',
+  );
+});
+
+t.test('Ctrl-C stops cleanly, prints the command that resumes, and --resume finishes the job', async (t) => {
+  const server = await withLocal(t, { jobDelay: 0 });
+  await createVault(server, 'v');
+  const dir = scratch(t);
+  const bytes = seededBytes(48 * MiB + 17, 12);
+  const data = writeFile(dir, 'data.bin', bytes);
+  const journal = join(dir, 'upload.journal');
+  const putParts = `gl-put-parts --vault v --concurrency 3 --journal ${journal}`;
+  const pipeline = (extra: string) => `cat ${quote(data)} | gl-chunk --part-size 2MiB --name data.bin | ${putParts}${extra}`;
+
+  const stopped = await interruptAfter(server, dir, pipeline(''), 8, 'SIGINT');
+  t.equal(stopped.result.status, 130, 'exit status 130');
+  t.equal(stopped.result.stdout.length, 0);
+  const lines = stopped.result.stderr.trimEnd().split('\n');
+  t.match(lines[0], /^gl-put-parts: interrupted by SIGINT; upload ID \S+ of "data\.bin" kept \(\d+ part\(s\) stored; the journal .*upload\.journal has it\)$/);
+  t.equal(lines[1], `gl-put-parts: to continue, run the same pipeline again ending in: ${putParts} --resume`);
+  t.equal(lines.length, 2);
+
+  const steps = journalSteps(journal);
+  t.equal(steps.at(-1)!.step, 'stopped', 'the journal says the run stopped');
+  const journaled = new Set(steps.filter((step) => step.step === 'part').map((step) => `${step.uploadId} bytes ${step.range}/*`));
+  // gl-local logs a request when its answer has gone out, which may be just after the client read it.
+  await waitForRequests(server, () => [...journaled].every((key) => requestsFor(server, 'UploadMultipartPart', 204).some((record) => partKey(record) === key)));
+  const acknowledged = new Set(requestsFor(server, 'UploadMultipartPart', 204).map(partKey));
+  t.same([...acknowledged].sort(), [...journaled].sort(), 'the parts in flight finished and are in the journal');
+  t.ok(acknowledged.size >= stopped.acknowledgedAtSignal && acknowledged.size < 25, `${acknowledged.size} of 25 parts stored`);
+
+  const resumedFrom = server.requests.length;
+  const resumed = await sh(pipeline(' --resume'), { env: putEnv(server) });
+  t.equal(resumed.status, 0, resumed.stderr);
+  const [record] = records(resumed);
+  t.same(requestsFor(server, 'UploadMultipartPart', undefined, resumedFrom).filter((r) => acknowledged.has(partKey(r))), []);
+  t.equal(sha256(await retrieve(server, 'v', record.archiveId as string)), sha256(bytes));
+});
+
+t.test('a resume whose producer gives other bytes: an error naming the part, nothing overwritten', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const dir = scratch(t);
+  const original = seededBytes(24 * MiB, 13);
+  const changed = Buffer.concat([original.subarray(0, 2 * MiB), seededBytes(22 * MiB, 14)]);
+  const journal = join(dir, 'upload.journal');
+  const pipeline = (file: string, extra: string) =>
+    `cat ${quote(writeFile(dir, file, file === 'a.bin' ? original : changed))} | gl-chunk --part-size 1MiB --name data | gl-put-parts --vault v --concurrency 2 --journal ${quote(journal)}${extra}`;
+
+  const stopped = await interruptAfter(server, dir, pipeline('a.bin', ''), 8, 'SIGINT');
+  t.equal(stopped.result.status, 130, stopped.result.stderr);
+  const uploadId = journalSteps(journal).find((step) => step.step === 'initiated')!.uploadId as string;
+  const before = await heldParts(server, 'v', uploadId);
+  t.ok(before.has('2097152-3145727'), 'part 2 was stored');
+
+  const resumedFrom = server.requests.length;
+  const resumed = await sh(pipeline('b.bin', ' --resume'), { env: putEnv(server) });
+  t.equal(resumed.status, 1);
+  t.equal(resumed.stdout.length, 0, 'no archive record');
+  t.match(
+    resumed.stderr.split('\n')[0],
+    /^gl-put-parts: stdin:\d+: part 2 \(bytes 2097152-3145727\) of "data" differs from what the interrupted run stored in upload ID \S+: Glacier holds bytes 2097152-3145727 with tree hash [0-9a-f]{64}, the input has tree hash [0-9a-f]{64}; the input is not the same as before, and nothing was overwritten; upload ID \S+ of "data" kept/,
+  );
+  t.same(requestsFor(server, 'UploadMultipartPart', undefined, resumedFrom), [], 'no part was sent');
+  t.same(await heldParts(server, 'v', uploadId), before, 'Glacier holds what it held');
+});

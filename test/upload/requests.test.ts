@@ -1,0 +1,93 @@
+// The Glacier calls with their retries, against gl-local over HTTP with injected faults.
+
+import { InitiateMultipartUploadCommand } from '@aws-sdk/client-glacier';
+import t from 'tap';
+import { glacierBodyChecksums } from '../../src/aws/clients.js';
+import { ThrottleGate } from '../../src/aws/throttle-gate.js';
+import { RequestError, UploadRequests, type RetryEvent } from '../../src/upload/requests.js';
+import { TreeHasher } from '../../src/treehash/tree-hash.js';
+import { glacierClient, withLocal } from '../helpers/local.js';
+import { MiB, scratch, seededBytes, writeFile } from '../helpers/data.js';
+import { createVault, requestsFor } from './helpers.js';
+
+function requestsTo(server: import('../../src/local/index.js').LocalServer, retries: RetryEvent[] = [], attempts?: number) {
+  return new UploadRequests({
+    client: glacierClient(server, { maxAttempts: 1, bodyChecksumGenerator: glacierBodyChecksums }),
+    vault: 'v',
+    gate: new ThrottleGate(4),
+    attempts,
+    baseDelayMs: 1,
+    onRetry: (event) => retries.push(event),
+  });
+}
+
+const hashesOf = (bytes: Buffer) => {
+  const digest = new TreeHasher().update(bytes).digest();
+  return { treeHash: digest.treeHash, sha256: digest.sha256 };
+};
+
+t.test('a part cut off mid-body is sent again from a fresh stream of the file', async (t) => {
+  const server = await withLocal(t, { faults: 'UploadMultipartPart:resetx2' });
+  await createVault(server, 'v');
+  const bytes = seededBytes(2 * MiB, 1);
+  const path = writeFile(scratch(t), 'f.bin', bytes);
+  const retries: RetryEvent[] = [];
+  const requests = requestsTo(server, retries);
+  const uploadId = await requests.initiate(2 * MiB, 'd', 'test');
+  let net = 0;
+  await requests.uploadPart(uploadId, 0, { kind: 'file', path, start: 0, size: 2 * MiB }, hashesOf(bytes), 'part 0', { onBytes: (n) => (net += n) });
+  t.same(
+    requestsFor(server, 'UploadMultipartPart').map((record) => [record.fault, record.status]),
+    [['reset', null], ['reset', null], [null, 204]],
+  );
+  t.equal(retries.length, 2);
+  t.match(retries[0], { operation: 'UploadMultipartPart', what: 'part 0', attempt: 1 });
+  t.equal(net, 2 * MiB, 'bytes of failed attempts are taken back');
+  const listed = await requests.listParts(uploadId, 'test');
+  t.same(listed.parts, [{ first: 0, last: 2 * MiB - 1, treeHash: hashesOf(bytes).treeHash }]);
+});
+
+t.test('throttling, 500s and 408s are retried; the cap ends it with a clear error', async (t) => {
+  const server = await withLocal(t, { faults: 'InitiateMultipartUpload:throttlex1,InitiateMultipartUpload:timeoutx1,ListParts:500' });
+  await createVault(server, 'v');
+  const retries: RetryEvent[] = [];
+  const requests = requestsTo(server, retries, 3);
+  const uploadId = await requests.initiate(MiB, '', 'archive "x"');
+  t.same(
+    retries.map((event) => (event.error as Error).name),
+    ['ThrottlingException', 'RequestTimeoutException'],
+  );
+  const failure = await requests.listParts(uploadId, 'archive "x"').catch((err: unknown) => err);
+  t.type(failure, RequestError);
+  t.equal(
+    (failure as Error).message,
+    'ListParts for archive "x": ServiceUnavailableException (HTTP 500): Service is unavailable. Try again later. (injected fault) (gave up after 3 attempts)',
+  );
+});
+
+t.test('a final error is not retried and keeps its AWS code', async (t) => {
+  const server = await withLocal(t);
+  const requests = requestsTo(server);
+  const failure = (await requests.initiate(MiB, '', 'archive "x"').catch((err: unknown) => err)) as RequestError;
+  t.equal(failure.awsCode, 'ResourceNotFoundException');
+  t.match(failure.message, /^InitiateMultipartUpload for archive "x": ResourceNotFoundException \(HTTP 404\): Vault not found for ARN: /);
+  t.equal(requestsFor(server, 'InitiateMultipartUpload').length, 1);
+});
+
+t.test('ListParts reads every page', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const glacier = glacierClient(server);
+  const { uploadId } = await glacier.send(new InitiateMultipartUploadCommand({ accountId: '-', vaultName: 'v', partSize: String(MiB) }));
+  const requests = requestsTo(server);
+  // gl-local accepts a short part anywhere (Complete would refuse it): 120 one-byte parts, two pages and more.
+  const one = Buffer.from('x');
+  for (let index = 0; index < 120; index += 10) {
+    await Promise.all(Array.from({ length: 10 }, (_, k) => requests.uploadPart(uploadId!, (index + k) * MiB, { kind: 'memory', buffers: [one], size: 1 }, hashesOf(one), `part ${index + k}`)));
+  }
+  const listed = await requests.listParts(uploadId!, 'test');
+  t.equal(listed.parts.length, 120);
+  t.equal(listed.partSize, MiB);
+  t.same(listed.parts.map((part) => part.first), Array.from({ length: 120 }, (_, i) => i * MiB));
+  t.ok(requestsFor(server, 'ListParts').length >= 3, 'more than one page');
+});
