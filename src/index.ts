@@ -27,7 +27,6 @@ export * from './aws/retry.js';
 export * from './aws/throttle-gate.js';
 export * from './upload/index.js';
 export * from './vault/vaults.js';
-export * from './archive/shared-backoff.js';
 export * from './archive/delete-archives.js';
 export * from './inventory/inventory-entry.js';
 export * from './inventory/json-inventory.js';

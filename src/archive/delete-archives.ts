@@ -1,15 +1,15 @@
 // Deleting the archives a ledger names (gl-rm as a library): DeleteArchive for each, a bounded
-// number in flight, each retried with backoff, all of them pausing together when Glacier
-// throttles (SharedBackoff). Results come out in input order, one per archive: the `deleted`
+// number in flight, each retried with backoff, all of them passing one ThrottleGate, so that when
+// Glacier throttles one request every request slows down and fewer run at once. Results come out in input order, one per archive: the `deleted`
 // record Glacier confirmed, or why it was not deleted. DeleteArchive is idempotent, so deleting
 // again what is already gone succeeds again.
 
 import { DeleteArchiveCommand, type GlacierClient } from '@aws-sdk/client-glacier';
-import { awsErrorCode, describeAwsError, isThrottling } from '../aws/errors.js';
+import { awsErrorCode, describeAwsError } from '../aws/errors.js';
 import { withRetries } from '../aws/retry.js';
+import { ThrottleGate } from '../aws/throttle-gate.js';
 import { orderedMap } from '../jobs/ordered-map.js';
 import type { ArchiveRecord, DeletedRecord } from '../records/types.js';
-import { SharedBackoff } from './shared-backoff.js';
 
 export interface DeleteOptions {
   /** DeleteArchive requests in flight (default 4). */
@@ -17,8 +17,8 @@ export interface DeleteOptions {
   /** Attempts per archive, the first included (default 8). */
   attempts?: number;
   signal?: AbortSignal;
-  /** Shared by every request; a fresh one per call by default. */
-  backoff?: SharedBackoff;
+  /** Shared by every request; by default a fresh one per call, at `concurrency`. */
+  gate?: ThrottleGate;
   /** Told of every failed attempt that will be retried. */
   onRetry?: (archive: ArchiveRecord, err: unknown, attempt: number) => void;
 }
@@ -48,23 +48,18 @@ export function deleteFailureReason(archive: ArchiveRecord, err: unknown): strin
   return `vault ${archive.vault}, archive ${archive.archiveId}: ${said}`;
 }
 
-/** Deletes one archive, retried; resolves with its `deleted` record. */
+/**
+ * Deletes one archive, retried (the client should make one attempt per call: createGlacierClient
+ * with maxAttempts 1, so that every throttle reaches the gate); resolves with its `deleted` record.
+ */
 export async function deleteArchive(glacier: GlacierClient, archive: ArchiveRecord, options: DeleteOptions = {}): Promise<DeletedRecord> {
-  const backoff = options.backoff ?? new SharedBackoff();
-  return withRetries(
-    async () => {
-      await backoff.wait(options.signal);
-      try {
-        await glacier.send(new DeleteArchiveCommand({ accountId: '-', vaultName: archive.vault, archiveId: archive.archiveId }), { abortSignal: options.signal });
-      } catch (err) {
-        if (isThrottling(err)) backoff.throttled();
-        throw err;
-      }
-      backoff.succeeded();
-      return deletedRecord(archive, new Date());
-    },
-    { attempts: options.attempts, signal: options.signal, onRetry: (err, attempt) => options.onRetry?.(archive, err, attempt) },
-  );
+  await withRetries(() => glacier.send(new DeleteArchiveCommand({ accountId: '-', vaultName: archive.vault, archiveId: archive.archiveId }), { abortSignal: options.signal }), {
+    attempts: options.attempts,
+    signal: options.signal,
+    gate: options.gate,
+    onRetry: (err, attempt) => options.onRetry?.(archive, err, attempt),
+  });
+  return deletedRecord(archive, new Date());
 }
 
 /**
@@ -78,7 +73,8 @@ export async function* deleteArchives<T>(
   requests: AsyncIterable<DeleteRequest<T>> | Iterable<DeleteRequest<T>>,
   options: DeleteOptions = {},
 ): AsyncGenerator<DeleteResult<T>> {
-  const shared = { ...options, backoff: options.backoff ?? new SharedBackoff() };
+  const concurrency = options.concurrency ?? 4;
+  const shared = { ...options, gate: options.gate ?? new ThrottleGate(concurrency) };
   let inputFailure: { error: unknown } | undefined;
   async function* guarded(): AsyncGenerator<DeleteRequest<T>> {
     try {
@@ -87,7 +83,7 @@ export async function* deleteArchives<T>(
       inputFailure = { error };
     }
   }
-  const results = orderedMap(guarded(), options.concurrency ?? 4, async ({ archive, tag }): Promise<DeleteResult<T>> => {
+  const results = orderedMap(guarded(), concurrency, async ({ archive, tag }): Promise<DeleteResult<T>> => {
     try {
       return { tag, archive, ok: true, record: await deleteArchive(glacier, archive, shared) };
     } catch (error) {

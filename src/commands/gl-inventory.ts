@@ -5,11 +5,11 @@
 import { addAbortSignal } from 'node:stream';
 import { awsFlags, awsSettings, createGlacierClient } from '../aws/clients.js';
 import { describeAwsError } from '../aws/errors.js';
-import { commandLine } from '../cli/args.js';
+import { commandLine, refuseRepeatedFlags } from '../cli/args.js';
+import { checkJobDescription, jobFlags } from '../cli/job-flags.js';
 import { runCommand, warn } from '../cli/run.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { initiateInventoryJob, type InventoryJobSpec } from '../jobs/inventory-job.js';
-import { descriptionProblem } from '../records/limits.js';
 import { readRecords } from '../records/reader.js';
 import type { VaultRecord } from '../records/types.js';
 import { RecordWriter } from '../records/writer.js';
@@ -41,15 +41,12 @@ await runCommand(
       .option('end-date', { type: 'string', requiresArg: true, describe: 'only archives created before this time' })
       .option('limit', { type: 'number', requiresArg: true, describe: 'at most N archives per job; gl-fetch-results then prints how to ask for the next page' })
       .option('marker', { type: 'string', requiresArg: true, describe: 'the page to start at, as gl-fetch-results printed it' })
-      .option('description', { type: 'string', requiresArg: true, describe: 'job description (printable ASCII, at most 1,024 bytes)' })
-      .option('sns-topic', { type: 'string', requiresArg: true, describe: 'SNS topic ARN Glacier notifies when a job completes' })
+      .options(jobFlags)
       .options(awsFlags)
       // --vault repeats; every other flag is checked below to be given once.
       .parserConfiguration({ 'camel-case-expansion': true, 'duplicate-arguments-array': true })
       .parseAsync();
-    for (const [name, value] of Object.entries(argv)) {
-      if (Array.isArray(value) && name !== '_' && name !== 'vault' && !name.includes('-')) throw new UsageError(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is given more than once`);
-    }
+    refuseRepeatedFlags(argv, ['vault']);
     for (const flag of ['startDate', 'endDate'] as const) {
       const value = argv[flag];
       if (value !== undefined && (!ISO_SECONDS.test(value) || Number.isNaN(Date.parse(value)))) {
@@ -58,10 +55,7 @@ await runCommand(
     }
     if (argv.startDate && argv.endDate && Date.parse(argv.startDate) >= Date.parse(argv.endDate)) throw new UsageError('--start-date must be before --end-date');
     if (argv.limit !== undefined && (!Number.isSafeInteger(argv.limit) || argv.limit < 1)) throw new UsageError(`--limit: ${argv.limit} is not a whole number of at least 1`);
-    if (argv.description !== undefined) {
-      const problem = descriptionProblem(argv.description);
-      if (problem) throw new UsageError(`--description: ${problem}`);
-    }
+    checkJobDescription(argv.description);
     const spec: InventoryJobSpec = {
       format: argv.format === 'csv' ? 'CSV' : 'JSON',
       startDate: argv.startDate,

@@ -6,11 +6,11 @@ import { addAbortSignal } from 'node:stream';
 import { awsFlags, awsSettings, createGlacierClient } from '../aws/clients.js';
 import { describeAwsError } from '../aws/errors.js';
 import { commandLine } from '../cli/args.js';
+import { checkJobDescription, jobFlags } from '../cli/job-flags.js';
 import { runCommand, warn } from '../cli/run.js';
 import { EXIT, InputError, PipesError, UsageError } from '../errors.js';
 import { initiateRetrievalJob } from '../jobs/retrieval-job.js';
 import { TIERS } from '../jobs/select-job.js';
-import { descriptionProblem } from '../records/limits.js';
 import { readRecords } from '../records/reader.js';
 import type { ArchiveRecord } from '../records/types.js';
 import { RecordWriter } from '../records/writer.js';
@@ -40,16 +40,12 @@ await runCommand(
         requiresArg: true,
         describe: 'retrieve bytes START-END (inclusive; START- for the rest) of each archive: megabyte and tree-hash aligned, e.g. 0-1048575, 0-1073741823',
       })
-      .option('description', { type: 'string', requiresArg: true, describe: 'job description (printable ASCII, at most 1,024 bytes)' })
-      .option('sns-topic', { type: 'string', requiresArg: true, describe: 'SNS topic ARN Glacier notifies when a job completes' })
+      .options(jobFlags)
       .options(awsFlags)
       .parseAsync();
     const range = argv.range === undefined ? undefined : parseRangeText(argv.range);
     if (argv.range !== undefined && range === undefined) throw new UsageError(`--range: "${argv.range}" is not START-END (inclusive byte offsets) or START-`);
-    if (argv.description !== undefined) {
-      const problem = descriptionProblem(argv.description);
-      if (problem) throw new UsageError(`--description: ${problem}`);
-    }
+    checkJobDescription(argv.description);
     if (process.stdin.isTTY) throw new UsageError('no archive records: pipe a ledger (archive records) into gl-retrieve');
 
     const glacier = createGlacierClient(awsSettings(argv));

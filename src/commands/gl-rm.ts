@@ -57,7 +57,8 @@ await runCommand(
       return EXIT.ok;
     }
 
-    const glacier = createGlacierClient(awsSettings(argv));
+    // One attempt per SDK call: the retries are deleteArchives' own, so every throttle reaches its gate.
+    const glacier = createGlacierClient(awsSettings(argv), { maxAttempts: 1 });
     const writer = new RecordWriter(process.stdout);
     let failures = 0;
     let total = 0;

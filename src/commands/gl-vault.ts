@@ -40,7 +40,8 @@ await runCommand(NAME, async ({ signal }) => {
   if (action !== 'list' && names.length === 0) throw new UsageError(`gl-vault ${action} needs at least one vault name`);
   names.forEach(checkVaultName);
 
-  const glacier = createGlacierClient(awsSettings(argv));
+  // One attempt per SDK call: vaults.ts retries each call itself.
+  const glacier = createGlacierClient(awsSettings(argv), { maxAttempts: 1 });
   const writer = new RecordWriter(process.stdout);
   if (action === 'list') {
     for await (const vault of listVaults(glacier, { signal })) await writer.write(vault);

@@ -6,4 +6,5 @@ export { ERROR_MANIFEST, JOB_TXT, jobOutputPath, manifestLine, MAX_OUTPUT_LOCATI
 export { jobLabel } from './job-label.js';
 export { orderedMap } from './ordered-map.js';
 export { initiateInventoryJob, type InventoryJobSpec } from './inventory-job.js';
-export { ARCHIVE_FIELDS, initiateRetrievalJob, RetrievalRangeError, type RetrievalJobSpec } from './retrieval-job.js';
+export { initiateRetrievalJob, RetrievalRangeError, type RetrievalJobSpec } from './retrieval-job.js';
+export { ARCHIVE_FIELDS, userFields } from './user-fields.js';

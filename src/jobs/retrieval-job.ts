@@ -7,9 +7,7 @@ import { PipesError } from '../errors.js';
 import { RECORD_VERSION, type ArchiveRecord, type JobRecord } from '../records/types.js';
 import { formatRange, retrievalRange } from '../retrieve/ranges.js';
 import type { Tier } from './select-job.js';
-
-/** The fields of an archive record that are the ledger's own; any others are the user's and travel on. */
-export const ARCHIVE_FIELDS = new Set(['type', 'v', 'vault', 'archiveId', 'treeHash', 'size', 'description', 'name', 'created']);
+import { userFields } from './user-fields.js';
 
 export interface RetrievalJobSpec {
   /** Default Standard (Glacier's default). */
@@ -51,9 +49,8 @@ export async function initiateRetrievalJob(glacier: GlacierClient, archive: Arch
     { abortSignal: signal },
   );
   if (!answer.jobId) throw new PipesError('NO_JOB_ID', `InitiateJob on archive ${archive.archiveId} answered without a job id`);
-  const extra = Object.fromEntries(Object.entries(archive).filter(([key]) => !ARCHIVE_FIELDS.has(key)));
   return {
-    ...extra,
+    ...userFields(archive),
     type: 'job',
     v: RECORD_VERSION,
     vault: archive.vault,
