@@ -1,0 +1,64 @@
+// The whole life of a vault in one run, the way a user scripts it against gl-local: create it,
+// upload N archives with gl-chunk | gl-put-parts, rebuild the ledger from an inventory (equal to
+// the upload ledger), retrieve every archive (identical bytes, checked with sha256sum at each
+// step), delete them with gl-rm, see an empty inventory, delete the vault.
+
+import t from 'tap';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { ArchiveRecord } from '../../src/records/types.js';
+import { mod251, scratch, seededBytes, writeFile } from '../helpers/data.js';
+import { awsEnv, withLocal } from '../helpers/local.js';
+import { sh } from '../helpers/shell.js';
+import { ENDPOINT, FETCH, file, MiB, readRecordsFile } from './gl-retrieve-helpers.js';
+
+t.test('create, upload, inventory, retrieve, gl-rm, empty inventory, delete the vault', async (t) => {
+  const server = await withLocal(t);
+  const env = awsEnv(server);
+  const dir = scratch(t);
+  const files = [
+    ['small.bin', seededBytes(1000, 1)],
+    ['three.bin', seededBytes(3 * MiB + 5, 2)],
+    ['mod251.bin', mod251(7_352_377)],
+  ] as const;
+  for (const [name, bytes] of files) writeFile(dir, name, bytes);
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+  const uploaded = await sh(`gl-vault ${ENDPOINT} create life > /dev/null && gl-chunk --part-size 1MiB ${files.map(([name]) => name).join(' ')} | gl-put-parts --vault life ${ENDPOINT} > ledger.ndjson`, { env, cwd: dir });
+  t.equal(uploaded.status, 0, uploaded.stderr);
+  const ledger = readRecordsFile(join(dir, 'ledger.ndjson')) as unknown as ArchiveRecord[];
+  t.same(ledger.map((a) => [a.name, a.size]), files.map(([name, bytes]) => [name, bytes.length]), 'the upload ledger: one archive record per file');
+
+  const inventory = await sh(`gl-inventory ${ENDPOINT} --vault life | ${FETCH} > inventory.ndjson`, { env, cwd: dir });
+  t.equal(inventory.status, 0, inventory.stderr);
+  const key = ({ archiveId, treeHash, size }: ArchiveRecord) => ({ archiveId, treeHash, size });
+  const byId = (a: { archiveId: string }, b: { archiveId: string }) => (a.archiveId < b.archiveId ? -1 : 1);
+  t.same((readRecordsFile(join(dir, 'inventory.ndjson')) as unknown as ArchiveRecord[]).map(key).sort(byId), ledger.map(key).sort(byId), 'the ledger rebuilt from the inventory: same ids, tree hashes, sizes');
+
+  // Each archive retrieved from the rebuilt ledger, to a file and through a pipe, hashed on the way.
+  for (const [index, [name, bytes]] of files.entries()) {
+    const id = ledger[index].archiveId;
+    const retrieved = await sh(
+      `grep -F -- ${JSON.stringify(id)} inventory.ndjson | gl-retrieve ${ENDPOINT} | ${FETCH} --chunk-size 1MiB --output restored-${name} && sha256sum < restored-${name} | cut -c1-64`,
+      { env, cwd: dir },
+    );
+    t.equal(retrieved.status, 0, retrieved.stderr);
+    t.equal(retrieved.stdout.toString().trim(), sha256(bytes), `${name}: sha256sum of the retrieved file is the original's`);
+    t.ok(file(dir, `restored-${name}`).equals(bytes), `${name}: identical bytes`);
+  }
+  const piped = await sh(`gl-retrieve ${ENDPOINT} < ledger.ndjson | ${FETCH} | sha256sum | cut -c1-64`, { env, cwd: dir });
+  t.equal(piped.status, 0, piped.stderr);
+  t.equal(piped.stdout.toString().trim(), sha256(Buffer.concat(files.map(([, bytes]) => bytes))), 'gl-retrieve < ledger | gl-fetch-results | sha256sum: every archive, in ledger order');
+
+  const removed = await sh(`gl-rm ${ENDPOINT} < ledger.ndjson > deleted.ndjson`, { env, cwd: dir });
+  t.equal(removed.status, 0, removed.stderr);
+  t.same(readRecordsFile(join(dir, 'deleted.ndjson')).map((r) => [r.type, r.archiveId]), ledger.map((a) => ['deleted', a.archiveId]), 'one deleted record per archive');
+
+  const empty = await sh(`gl-inventory ${ENDPOINT} --vault life | ${FETCH} | wc -l`, { env, cwd: dir });
+  t.equal(empty.status, 0, empty.stderr);
+  t.equal(empty.stdout.toString().trim(), '0', 'the inventory is empty');
+
+  const deleted = await sh(`gl-vault ${ENDPOINT} delete life && gl-vault ${ENDPOINT} list | wc -l`, { env, cwd: dir });
+  t.equal(deleted.status, 0, deleted.stderr);
+  t.equal(deleted.stdout.toString().trim(), '0', 'the vault is gone');
+});
