@@ -74,10 +74,14 @@ await runCommand(
         for (const vault of named) yield { vault, where: `vault ${vault}` };
         return;
       }
+      let read = 0;
       for await (const { line, record } of readRecords(addAbortSignal(signal, process.stdin))) {
         if (record.type !== 'vault') throw new InputError('stdin', line, `gl-inventory reads vault records (gl-vault list); this is a "${record.type}" record`);
+        read++;
         yield { vault: (record as VaultRecord).name, where: `stdin:${line}: vault ${(record as VaultRecord).name}` };
       }
+      // A forgotten --vault in a script must not pass for an empty account.
+      if (read === 0) throw new UsageError('which vault? give --vault V, or pipe vault records (gl-vault list) into gl-inventory; stdin held none');
     }
 
     const glacier = createGlacierClient(awsSettings(argv));

@@ -66,6 +66,13 @@ t.test('vault records on stdin; an empty vault; a missing one', async (t) => {
     t.equal(run.status, 2, args);
     t.match(run.stderr, message);
   }
+  const noVault = await sh(`${INVENTORY} --format csv < /dev/null`, { env, cwd: dir });
+  t.equal(noVault.status, 2, 'no --vault and no vault records');
+  t.match(noVault.stderr, /^gl-inventory: which vault\? give --vault V, or pipe vault records \(gl-vault list\) into gl-inventory; stdin held none\n$/);
+  const malformed = await sh(`(${'gl-vault'} ${ENDPOINT} list; echo '{"type":"vault",') | ${INVENTORY}`, { env, cwd: dir });
+  t.equal(malformed.status, 1, 'a malformed line');
+  t.match(malformed.stderr, /^gl-inventory: stdin:4: [^\n]*\n$/, 'one line naming it');
+  t.equal(records(malformed).length, 3, 'the vaults before it got their jobs');
   const wrongRecords = await sh(`${INVENTORY} < ledger.ndjson`, { env, cwd: dir });
   t.equal(wrongRecords.status, 1);
   t.match(wrongRecords.stderr, /stdin:1: gl-inventory reads vault records \(gl-vault list\); this is a "archive" record/);

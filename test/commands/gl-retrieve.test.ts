@@ -93,6 +93,16 @@ t.test('job records carry the ledger tags; bad input and bad flags are named', a
   t.equal(records(unknown).length, 1, 'the good archive still got its job');
   t.match(unknown.stderr, /stdin:1: vault v, archive no-such-archive: ResourceNotFoundException \(HTTP 404\): The archive ID was not found: no-such-archive/);
 
+  writeFile(dir, 'malformed.ndjson', `${JSON.stringify(ledger[0])}\n${JSON.stringify(ledger[0]).slice(0, 40)}\n`);
+  const malformed = await sh(`${RETRIEVE} < malformed.ndjson`, { env, cwd: dir });
+  t.equal(malformed.status, 1);
+  t.match(malformed.stderr, /^gl-retrieve: stdin:2: [^\n]*JSON[^\n]*\n$/, 'a torn line: one line naming it');
+  t.equal(records(malformed).length, 1, 'the job of line 1 was started and written');
+  writeFile(dir, 'novault.ndjson', lines([{ ...ledger[0], vault: 'nowhere' }]));
+  const noVault = await sh(`${RETRIEVE} < novault.ndjson`, { env, cwd: dir });
+  t.equal(noVault.status, 1);
+  t.match(noVault.stderr, /^gl-retrieve: stdin:1: vault nowhere, archive \S+: ResourceNotFoundException \(HTTP 404\): Vault not found[^\n]*\n$/);
+
   const before = server.requests.length;
   for (const [args, message] of [
     ['--range 5', /--range: "5" is not START-END/],
