@@ -106,7 +106,10 @@ async function openArchiveJob(context: FetchContext, job: JobRecord, description
             folder.push(piece.digest);
           }
           const computed = folder.digest().toString('hex');
-          if (computed !== plan.treeHash) throw mismatch(computed);
+          if (computed !== plan.treeHash) {
+            await partial.discard();
+            throw mismatch(computed);
+          }
           await partial.complete();
         } finally {
           await partial.close();

@@ -187,6 +187,15 @@ export class PartialFile {
     await rm(journalPath(this.path), { force: true });
   }
 
+  /**
+   * The whole range did not match although each piece did (possible only for a piece Glacier sent
+   * no checksum for): nothing here can be trusted or resumed, so both files go.
+   */
+  async discard(): Promise<void> {
+    await this.close();
+    await Promise.all([rm(partialPath(this.path), { force: true }), rm(journalPath(this.path), { force: true })]);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.file.close(), this.journal.close()]);
   }

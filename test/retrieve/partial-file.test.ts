@@ -77,3 +77,14 @@ t.test('a journal for other bytes is an error, and both files stay', async (t) =
   }
   t.ok(readFileSync(partialPath(path)).equals(before), 'the partial file is untouched');
 });
+
+t.test('discard: a whole range that did not match leaves neither file, so no run resumes from it', async (t) => {
+  const path = join(scratch(t), 'out.bin');
+  const partial = await PartialFile.open(path, identity, MiB, new DigestFolder());
+  await partial.write(0, piece(0), digest(0));
+  await partial.discard();
+  t.notOk(existsSync(path) || existsSync(partialPath(path)) || existsSync(journalPath(path)), 'nothing is left');
+  const again = await PartialFile.open(path, identity, MiB, new DigestFolder());
+  t.same(again.report, { kept: 0, dropped: 0 }, 'the next run starts afresh');
+  await again.close();
+});
