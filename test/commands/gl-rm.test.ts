@@ -5,6 +5,7 @@
 
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
+import type { LocalServer } from '../../src/local/index.js';
 import type { ArchiveRecord, DeletedRecord } from '../../src/records/types.js';
 import { seededBytes, writeFile } from '../helpers/data.js';
 import { records, sh } from '../helpers/shell.js';
@@ -12,7 +13,7 @@ import { ENDPOINT, lines, readRecordsFile, stage } from './gl-retrieve-helpers.j
 
 const RM = `gl-rm ${ENDPOINT}`;
 
-const deletes = (server: { requests: { operation?: string; fault?: string }[] }) => server.requests.filter((r) => r.operation === 'DeleteArchive');
+const deletes = (server: LocalServer) => server.requests.filter((r) => r.operation === 'DeleteArchive');
 
 /** Four small archives, put with UploadArchive (gl-rm does not care how they got there). */
 function fourArchives() {
