@@ -2,6 +2,7 @@
 // Benchmarks compare against a baseline measured in the same run and report ratios.
 
 import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -82,4 +83,18 @@ export function printTable(title: string, header: string[], rows: (string | numb
   const widths = header.map((_, i) => Math.max(...cells.map((row) => String(row[i] ?? '').length)));
   console.log(`\n## ${title}`);
   for (const row of cells) console.log(row.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  ').trimEnd());
+}
+
+/** gl-local (the built command) as its own process, keeping its state in `dataDir`. */
+export async function startGlLocal(dataDir: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'src', 'commands', 'gl-local.js'), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const [url] = await new Promise<string[]>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve([line]));
+    child.once('exit', (code) => reject(new Error(`gl-local exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+export function shellQuote(arg: string): string {
+  return `'${arg.replaceAll("'", "'\\''")}'`;
 }

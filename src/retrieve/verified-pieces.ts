@@ -62,8 +62,10 @@ async function fetchPiece(glacier: GlacierClient, source: RetrievalSource, offse
     new GetJobOutputCommand({ accountId: '-', vaultName: source.vault, jobId: source.jobId, range: `bytes=${offset}-${offset + length - 1}` }),
     { abortSignal: signal },
   );
-  const bytes = await readExactly(answer.body as AsyncIterable<Uint8Array>, length, pieceLabel(source, offset, length), into);
-  const digest = new TreeHasher({ linear: false }).update(bytes).treeDigest();
+  // Hashed as it arrives: the hashing of one piece overlaps the arrival of the others.
+  const hasher = new TreeHasher({ linear: false });
+  const bytes = await readExactly(answer.body as AsyncIterable<Uint8Array>, length, pieceLabel(source, offset, length), into, (piece) => hasher.update(piece));
+  const digest = hasher.treeDigest();
   if (answer.checksum === undefined) return { bytes, digest, checked: false };
   const computed = digest.toString('hex');
   if (computed !== answer.checksum.toLowerCase()) throw new PieceChecksumError(computed, answer.checksum);
