@@ -16,7 +16,7 @@ import { CreateVaultCommand, DescribeJobCommand, GlacierClient, InitiateJobComma
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { orderedMap } from '../src/jobs/ordered-map.js';
 import { formatBytes } from '../src/units.js';
-import { measureShell, mibPerSecond, printTable, scratchDir, shellQuote, startGlLocal } from './lib.js';
+import { measureShell, printRatios, scratchDir, shellQuote, startGlLocal } from './lib.js';
 
 const MiB = 1024 * 1024;
 const OBJECT_SIZE = 64 * MiB;
@@ -108,14 +108,11 @@ export default async function fetchResultsBench(): Promise<void> {
         if (!previous || seconds < previous.seconds) best.set(run.label, { seconds, rss });
       }
     }
-    const baseline = best.get(runs[0].label)!;
-    printTable(
+    printRatios(
       `fetching ${formatBytes(total)} of result objects (${OBJECTS} x ${formatBytes(OBJECT_SIZE)}) from gl-local (best of ${ROUNDS}; goal: gl-fetch-results >= 0.8x the plain GETs)`,
-      ['run', 'seconds', 'MiB/s', 'x baseline', 'peak RSS'],
-      runs.map(({ label }) => {
-        const { seconds, rss } = best.get(label)!;
-        return [label, seconds, mibPerSecond(total, seconds), baseline.seconds / seconds, formatBytes(rss)];
-      }),
+      runs.map((run) => run.label),
+      best,
+      total,
     );
   } finally {
     local.stop();

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatBytes } from '../src/units.js';
 
 /** The repository root (bench/ compiles to dist/bench/). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -97,4 +98,17 @@ export async function startGlLocal(dataDir: string): Promise<{ url: string; stop
 
 export function shellQuote(arg: string): string {
   return `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+/** Each label's best run as a table row next to the first label's (the baseline): seconds, MiB/s, ratio, peak RSS. */
+export function printRatios(title: string, labels: string[], best: Map<string, { seconds: number; rss: number }>, bytes: number): void {
+  const baseline = best.get(labels[0])!;
+  printTable(
+    title,
+    ['run', 'seconds', 'MiB/s', 'x baseline', 'peak RSS'],
+    labels.map((label) => {
+      const { seconds, rss } = best.get(label)!;
+      return [label, seconds, mibPerSecond(bytes, seconds), baseline.seconds / seconds, formatBytes(rss)];
+    }),
+  );
 }

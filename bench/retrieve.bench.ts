@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GetJobOutputCommand, GlacierClient } from '@aws-sdk/client-glacier';
 import { orderedMap } from '../src/jobs/ordered-map.js';
 import { formatBytes } from '../src/units.js';
-import { measureShell, mibPerSecond, printTable, scratchDir, shellQuote, startGlLocal } from './lib.js';
+import { measureShell, printRatios, scratchDir, shellQuote, startGlLocal } from './lib.js';
 
 const MiB = 1024 * 1024;
 const SIZE = 1024 * MiB;
@@ -97,14 +97,11 @@ export default async function retrieveBench(): Promise<void> {
         if (!previous || seconds < previous.seconds) best.set(run.label, { seconds, rss });
       }
     }
-    const baseline = best.get(runs[0].label)!;
-    printTable(
+    printRatios(
       `retrieving a ${formatBytes(SIZE)} archive from gl-local to a file (best of ${ROUNDS}; goal: gl-fetch-results >= 0.7x the plain reads)`,
-      ['run', 'seconds', 'MiB/s', 'x baseline', 'peak RSS'],
-      runs.map(({ label }) => {
-        const { seconds, rss } = best.get(label)!;
-        return [label, seconds, mibPerSecond(SIZE, seconds), baseline.seconds / seconds, formatBytes(rss)];
-      }),
+      runs.map((run) => run.label),
+      best,
+      SIZE,
     );
   } finally {
     local.stop();

@@ -1,8 +1,8 @@
 // Deleting the archives a ledger names (gl-rm as a library): DeleteArchive for each, a bounded
-// number in flight, each retried with backoff, all of them passing one ThrottleGate, so that when
-// Glacier throttles one request every request slows down and fewer run at once. Results come out in input order, one per archive: the `deleted`
-// record Glacier confirmed, or why it was not deleted. DeleteArchive is idempotent, so deleting
-// again what is already gone succeeds again.
+// number in flight, each retried with backoff, all passing one ThrottleGate, so that a throttle
+// slows every request and fewer run at once. Results come out in input order, one per archive:
+// the `deleted` record Glacier confirmed, or why it was not deleted. DeleteArchive is
+// idempotent, so deleting again what is already gone succeeds again.
 
 import { DeleteArchiveCommand, type GlacierClient } from '@aws-sdk/client-glacier';
 import { awsErrorCode, describeAwsError } from '../aws/errors.js';
