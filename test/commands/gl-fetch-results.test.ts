@@ -72,8 +72,8 @@ t.test('what it cannot fetch is said plainly, before any request', async (t) => 
   const before = server.requests.length;
   const base = { type: 'job', v: 1, vault: 'v', created: new Date().toISOString() };
   const cases: [object[], RegExp][] = [
-    [[jobs[0], { ...base, jobId: 'J', action: 'archive-retrieval', archiveId: 'A' }], /stdin:2: fetching the output of archive-retrieval jobs is not built yet \(only select jobs can be fetched\)/],
-    [[{ ...base, jobId: 'J', action: 'inventory-retrieval', format: 'JSON' }], /stdin:1: fetching the output of inventory-retrieval jobs is not built yet/],
+    [[jobs[0], { ...base, jobId: 'J', action: 'archive-retrieval' }], /stdin:2: a archive-retrieval job record needs "archiveId"/],
+    [[{ ...base, jobId: 'J', action: 'inventory-retrieval', format: 'XML' }], /stdin:1: [^\n]*format[^\n]*CSV or JSON/],
     [[jobs[0], { type: 'archive', v: 1, vault: 'v', archiveId: 'A', treeHash: '0'.repeat(64), size: 1, description: '', name: 'x', created: base.created }], /stdin:2: gl-fetch-results reads job records; this is a "archive" record/],
     [[{ ...base, jobId: 'J', action: 'select', archiveId: 'A' }], /stdin:1: a select job record needs "output"/],
   ];
