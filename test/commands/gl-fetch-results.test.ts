@@ -10,8 +10,8 @@ import { scratch, writeFile } from '../helpers/data.js';
 import { awsEnv, glacierClient, s3Client, withLocal } from '../helpers/local.js';
 import { records, sh } from '../helpers/shell.js';
 import { uploadArchive } from '../helpers/upload.js';
+import { ENDPOINT, lines } from '../helpers/stage.js';
 
-const ENDPOINT = '--endpoint-url "$GL_LOCAL_URL"';
 const FETCH = `gl-fetch-results ${ENDPOINT} --poll-interval 100ms`;
 
 /** gl-local with two archives and a select job on each (SELECT list, header USE). */
@@ -29,7 +29,6 @@ async function twoJobs(t: Test) {
   return { server, dir, env, jobs, s3: s3Client(server) };
 }
 
-const lines = (jobs: object[]) => jobs.map((job) => JSON.stringify(job)).join('\n') + '\n';
 
 t.test('jobs are written in input order; ndjson names come from the query when the record has none', async (t) => {
   const { dir, env, jobs } = await twoJobs(t);

@@ -9,7 +9,7 @@ import type { ArchiveRecord } from '../../src/records/types.js';
 import { seededBytes } from '../helpers/data.js';
 import { glacierClient } from '../helpers/local.js';
 import { records, sh } from '../helpers/shell.js';
-import { ENDPOINT, FETCH, readRecordsFile, stage } from './gl-retrieve-helpers.js';
+import { ENDPOINT, FETCH, readRecordsFile, stage } from '../helpers/stage.js';
 
 const INVENTORY = `gl-inventory ${ENDPOINT}`;
 // Descriptions are the files' paths (gl-chunk's default), so these names put awkward characters in them.

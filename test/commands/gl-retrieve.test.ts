@@ -5,9 +5,9 @@
 import t from 'tap';
 import { join } from 'node:path';
 import type { JobRecord } from '../../src/records/types.js';
-import { mod251, seededBytes, writeFile } from '../helpers/data.js';
+import { MiB, mod251, seededBytes, writeFile } from '../helpers/data.js';
 import { quote, records, sh } from '../helpers/shell.js';
-import { ENDPOINT, FETCH, lines, MiB, readRecordsFile, stage } from './gl-retrieve-helpers.js';
+import { ENDPOINT, FETCH, lines, readRecordsFile, stage } from '../helpers/stage.js';
 
 const RETRIEVE = `gl-retrieve ${ENDPOINT}`;
 

@@ -9,7 +9,7 @@ import type { LocalServer } from '../../src/local/index.js';
 import type { ArchiveRecord, DeletedRecord } from '../../src/records/types.js';
 import { seededBytes, writeFile } from '../helpers/data.js';
 import { records, sh } from '../helpers/shell.js';
-import { ENDPOINT, lines, readRecordsFile, stage } from './gl-retrieve-helpers.js';
+import { ENDPOINT, lines, readRecordsFile, stage } from '../helpers/stage.js';
 
 const RM = `gl-rm ${ENDPOINT}`;
 

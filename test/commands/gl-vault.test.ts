@@ -7,7 +7,7 @@ import type { VaultRecord } from '../../src/records/types.js';
 import { seededBytes } from '../helpers/data.js';
 import { awsEnv, withLocal } from '../helpers/local.js';
 import { records, sh } from '../helpers/shell.js';
-import { ENDPOINT, stage } from './gl-retrieve-helpers.js';
+import { ENDPOINT, stage } from '../helpers/stage.js';
 
 const VAULT = `gl-vault ${ENDPOINT}`;
 

@@ -7,10 +7,10 @@ import t from 'tap';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ArchiveRecord } from '../../src/records/types.js';
-import { mod251, scratch, seededBytes, writeFile } from '../helpers/data.js';
+import { MiB, mod251, scratch, seededBytes, writeFile } from '../helpers/data.js';
 import { awsEnv, withLocal } from '../helpers/local.js';
 import { sh } from '../helpers/shell.js';
-import { ENDPOINT, FETCH, file, MiB, readRecordsFile } from './gl-retrieve-helpers.js';
+import { ENDPOINT, FETCH, file, readRecordsFile } from '../helpers/stage.js';
 
 t.test('create, upload, inventory, retrieve, gl-rm, empty inventory, delete the vault', async (t) => {
   const server = await withLocal(t);

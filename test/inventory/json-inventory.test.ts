@@ -74,8 +74,8 @@ t.test('what is not an inventory is one clear error', async (t) => {
   }
 });
 
-t.test('1,000,000 archives stream through in constant memory', async (t) => {
-  const count = 1_000_000;
+t.test('300,000 archives stream through in constant memory', async (t) => {
+  const count = 300_000;
   const baseline = liveHeap();
   let peak = 0;
   let n = 0;
@@ -84,10 +84,10 @@ t.test('1,000,000 archives stream through in constant memory', async (t) => {
     // Every entry in its place; every 997th compared field by field.
     if (n % 997 === 0 ? JSON.stringify(entry) !== JSON.stringify(entryOf(n)) : entry.size !== 1 + (n % 5_000_000)) mismatches++;
     n++;
-    if (n % 200_000 === 0) peak = Math.max(peak, liveHeap() - baseline);
+    if (n % 60_000 === 0) peak = Math.max(peak, liveHeap() - baseline);
   }
   t.equal(n, count, 'every archive came out');
   t.equal(mismatches, 0, 'each entry is the archive generated at its place');
-  // The inventory is about 300 MB of JSON; holding it, or its entries, would take hundreds of MiB.
+  // The inventory is about 90 MB of JSON; holding it, or its entries, would take hundreds of MiB.
   t.ok(peak < 16 * 1024 * 1024, `the live heap grew by at most ${(peak / 2 ** 20).toFixed(1)} MiB while parsing`);
 });

@@ -1,6 +1,6 @@
-// Staging for the vault-lifecycle command tests: gl-local with archives uploaded the way the
-// ledger knows them (uploadArchive: gl-chunk | gl-treehash --records + multipart), or with one
-// UploadArchive call, and the ledger written to DIR/ledger.ndjson.
+// Staging for command tests: gl-local with archives uploaded the way a user does it
+// (uploadArchive: gl-chunk | gl-put-parts), or with one UploadArchive call, and the ledger
+// written to DIR/ledger.ndjson; small NDJSON file helpers.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,14 +9,14 @@ import type { Test } from 'tap';
 import type { LocalOptions, LocalServer } from '../../src/local/index.js';
 import { RECORD_VERSION, type ArchiveRecord } from '../../src/records/types.js';
 import { treeHash } from '../../src/treehash/tree-hash.js';
-import { scratch, writeFile } from '../helpers/data.js';
-import { awsEnv, glacierClient, withLocal } from '../helpers/local.js';
-import { records } from '../helpers/shell.js';
-import { uploadArchive } from '../helpers/upload.js';
+import { scratch, writeFile } from './data.js';
+import { awsEnv, glacierClient, withLocal } from './local.js';
+import { records } from './shell.js';
+import { uploadArchive } from './upload.js';
 
+/** The endpoint flag for gl-local, whose URL awsEnv puts in GL_LOCAL_URL. */
 export const ENDPOINT = '--endpoint-url "$GL_LOCAL_URL"';
 export const FETCH = `gl-fetch-results ${ENDPOINT} --poll-interval 100ms`;
-export const MiB = 1024 * 1024;
 
 export interface StagedFile {
   name: string;
