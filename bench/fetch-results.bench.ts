@@ -9,16 +9,14 @@
 //
 // Also runnable as the baseline: `node dist/bench/fetch-results.bench.js --get URL BUCKET CONCURRENCY KEY...`.
 
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateVaultCommand, DescribeJobCommand, GlacierClient, InitiateJobCommand, UploadArchiveCommand } from '@aws-sdk/client-glacier';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { orderedMap } from '../src/jobs/ordered-map.js';
 import { formatBytes } from '../src/units.js';
-import { measureShell, mibPerSecond, printTable, repoRoot, scratchDir } from './lib.js';
+import { measureShell, printRatios, scratchDir, shellQuote, startGlLocal } from './lib.js';
 
 const MiB = 1024 * 1024;
 const OBJECT_SIZE = 64 * MiB;
@@ -54,15 +52,6 @@ function objectBytes(seed: number): Buffer {
   return bytes;
 }
 
-async function startGlLocal(dataDir: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'src', 'commands', 'gl-local.js'), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const [url] = await new Promise<string[]>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve([line]));
-    child.once('exit', (code) => reject(new Error(`gl-local exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
-
 /** A Succeeded select job whose result manifest lists OBJECTS objects of OBJECT_SIZE bytes. */
 async function stageJob(endpoint: string): Promise<{ jobRecord: string; keys: string[] }> {
   const { glacier, s3 } = clients(endpoint);
@@ -89,10 +78,6 @@ async function stageJob(endpoint: string): Promise<{ jobRecord: string; keys: st
   await s3.send(new PutObjectCommand({ Bucket: 'results', Key: `${path}result_manifest.txt`, Body: keys.map((key) => `s3://results/${key}\n`).join('') }));
   const jobRecord = { type: 'job', v: 1, vault: 'bench', jobId: job.jobId, action: 'select', archiveId, tier: 'Standard', created: new Date().toISOString(), output: { bucket: 'results', prefix: 'bench', path } };
   return { jobRecord: `${JSON.stringify(jobRecord)}\n`, keys };
-}
-
-function shellQuote(arg: string): string {
-  return `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
 export default async function fetchResultsBench(): Promise<void> {
@@ -123,14 +108,11 @@ export default async function fetchResultsBench(): Promise<void> {
         if (!previous || seconds < previous.seconds) best.set(run.label, { seconds, rss });
       }
     }
-    const baseline = best.get(runs[0].label)!;
-    printTable(
+    printRatios(
       `fetching ${formatBytes(total)} of result objects (${OBJECTS} x ${formatBytes(OBJECT_SIZE)}) from gl-local (best of ${ROUNDS}; goal: gl-fetch-results >= 0.8x the plain GETs)`,
-      ['run', 'seconds', 'MiB/s', 'x baseline', 'peak RSS'],
-      runs.map(({ label }) => {
-        const { seconds, rss } = best.get(label)!;
-        return [label, seconds, mibPerSecond(total, seconds), baseline.seconds / seconds, formatBytes(rss)];
-      }),
+      runs.map((run) => run.label),
+      best,
+      total,
     );
   } finally {
     local.stop();

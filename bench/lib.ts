@@ -2,10 +2,12 @@
 // Benchmarks compare against a baseline measured in the same run and report ratios.
 
 import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatBytes } from '../src/units.js';
 
 /** The repository root (bench/ compiles to dist/bench/). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -82,4 +84,31 @@ export function printTable(title: string, header: string[], rows: (string | numb
   const widths = header.map((_, i) => Math.max(...cells.map((row) => String(row[i] ?? '').length)));
   console.log(`\n## ${title}`);
   for (const row of cells) console.log(row.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  ').trimEnd());
+}
+
+/** gl-local (the built command) as its own process, keeping its state in `dataDir`. */
+export async function startGlLocal(dataDir: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'src', 'commands', 'gl-local.js'), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const [url] = await new Promise<string[]>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve([line]));
+    child.once('exit', (code) => reject(new Error(`gl-local exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+export function shellQuote(arg: string): string {
+  return `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+/** Each label's best run as a table row next to the first label's (the baseline): seconds, MiB/s, ratio, peak RSS. */
+export function printRatios(title: string, labels: string[], best: Map<string, { seconds: number; rss: number }>, bytes: number): void {
+  const baseline = best.get(labels[0])!;
+  printTable(
+    title,
+    ['run', 'seconds', 'MiB/s', 'x baseline', 'peak RSS'],
+    labels.map((label) => {
+      const { seconds, rss } = best.get(label)!;
+      return [label, seconds, mibPerSecond(bytes, seconds), baseline.seconds / seconds, formatBytes(rss)];
+    }),
+  );
 }

@@ -40,8 +40,17 @@ export function withOperands(parser: Argv): Argv {
     .parserConfiguration({ ...PARSER_CONFIGURATION, 'parse-positional-numbers': false });
 }
 
-/** For commands whose issue has not landed: says so plainly and exits 2. */
-export function notBuiltYet(name: string, what: string): never {
-  process.stderr.write(`${name}: not built yet (${what})\n`);
-  process.exit(2);
+/** `--kebab-case` spelling of a camel-cased flag name. */
+export function flagName(camel: string): string {
+  return camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * For parsers configured with 'duplicate-arguments-array' (so that the `repeatable` flags collect
+ * every value): every other flag given more than once is a usage error.
+ */
+export function refuseRepeatedFlags(argv: Record<string, unknown>, repeatable: string[]): void {
+  for (const [name, value] of Object.entries(argv)) {
+    if (Array.isArray(value) && name !== '_' && !repeatable.includes(name) && !name.includes('-')) throw new UsageError(`--${flagName(name)} is given more than once`);
+  }
 }

@@ -8,7 +8,8 @@ import { addAbortSignal, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { awsFlags, awsSettings, createGlacierClient } from '../aws/clients.js';
 import { describeAwsError } from '../aws/errors.js';
-import { commandLine } from '../cli/args.js';
+import { commandLine, flagName, refuseRepeatedFlags } from '../cli/args.js';
+import { jobFlags } from '../cli/job-flags.js';
 import { runCommand, warn } from '../cli/run.js';
 import { EXIT, InputError, PipesError, UsageError } from '../errors.js';
 import {
@@ -21,6 +22,7 @@ import {
   TIERS,
   type SelectJobSpec,
 } from '../jobs/select-job.js';
+import { userFields } from '../jobs/user-fields.js';
 import { writeOut } from '../fetch/write-out.js';
 import { fileError } from '../records/file-problem.js';
 import { readRecords } from '../records/reader.js';
@@ -29,8 +31,6 @@ import { RecordWriter } from '../records/writer.js';
 import { compileSelect, SelectError, selectParameters, type CompiledSelect, type CsvInputSerialization, type CsvOutputSerialization } from '../select/index.js';
 
 const NAME = 'gl-select';
-/** The fields of an archive record that are the ledger's own; any others are the user's and travel on. */
-const ARCHIVE_FIELDS = new Set(['type', 'v', 'vault', 'archiveId', 'treeHash', 'size', 'description', 'name', 'created']);
 /** Engine errors about the CSV members rather than the SQL. */
 const CSV_OPTION_CODES = new Set<string>(['InvalidRequestParameter', 'InvalidFileHeaderInfo', 'InvalidQuoteFields']);
 
@@ -76,18 +76,15 @@ await runCommand(
       .option('acl', { choices: CANNED_ACLS, describe: 'canned ACL of the result objects' })
       .option('tag', { type: 'string', array: true, requiresArg: true, describe: 'tag the result objects: KEY=VALUE (repeatable)' })
       .option('metadata', { type: 'string', array: true, requiresArg: true, describe: 'user metadata on the result objects: KEY=VALUE (repeatable)' })
-      .option('sns-topic', { type: 'string', requiresArg: true, describe: 'SNS topic ARN Glacier notifies when the job completes' })
-      .option('description', { type: 'string', requiresArg: true, describe: 'job description (printable ASCII, at most 1,024 bytes)' })
       .option('vault', { type: 'string', requiresArg: true, describe: 'with --archive-id: the one archive to query, instead of records on stdin' })
       .option('archive-id', { type: 'string', requiresArg: true, describe: 'with --vault: the archive to query' })
       .option('local', { type: 'string', requiresArg: true, describe: 'run the query on this CSV file (- for stdin) and print the rows the job would produce' })
+      .options(jobFlags)
       .options(awsFlags)
       // --tag and --metadata repeat; every other flag is checked below to be given once.
       .parserConfiguration({ 'camel-case-expansion': true, 'duplicate-arguments-array': true })
       .parseAsync();
-    for (const [name, value] of Object.entries(argv)) {
-      if (Array.isArray(value) && name !== '_' && name !== 'tag' && name !== 'metadata' && !name.includes('-')) throw new UsageError(`--${kebab(name)} is given more than once`);
-    }
+    refuseRepeatedFlags(argv, ['tag', 'metadata']);
 
     if ((argv.sql === undefined) === (argv.sqlFile === undefined)) throw new UsageError('give the query with --sql or --sql-file (one of them)');
     const sql = argv.sql ?? (await readFile(argv.sqlFile!, 'utf8').catch((err) => {
@@ -110,7 +107,7 @@ await runCommand(
     };
     if (argv.local !== undefined) {
       for (const flag of ['bucket', 'vault', 'archiveId', 'snsTopic', 'description', 'sse', 'kmsKeyId', 'acl', 'storageClass', 'tag', 'metadata'] as const) {
-        if (argv[flag] !== undefined) throw new UsageError(`--local runs the query here; --${kebab(flag)} is for a job`);
+        if (argv[flag] !== undefined) throw new UsageError(`--local runs the query here; --${flagName(flag)} is for a job`);
       }
       const query = checked(() => compileSelect(selectParameters(sql, defined(input), defined(output))));
       for (const warning of query.warnings) warn(NAME, `warning: ${warning}`);
@@ -155,9 +152,8 @@ await runCommand(
     for await (const { line, record } of readRecords(addAbortSignal(signal, process.stdin))) {
       if (record.type !== 'archive') throw new InputError('stdin', line, `gl-select starts jobs on archive records; this is a "${record.type}" record`);
       const archive = record as ArchiveRecord;
-      const extra = Object.fromEntries(Object.entries(archive).filter(([key]) => !ARCHIVE_FIELDS.has(key)));
       try {
-        await writer.write(await initiateSelectJob(glacier, job, { vault: archive.vault, archiveId: archive.archiveId, extra }, signal));
+        await writer.write(await initiateSelectJob(glacier, job, { vault: archive.vault, archiveId: archive.archiveId, extra: userFields(archive) }, signal));
       } catch (err) {
         if (signal.aborted) throw err;
         failures++;
@@ -226,6 +222,3 @@ function defined<T extends object>(members: T): T {
   return Object.fromEntries(Object.entries(members).filter(([, value]) => value !== undefined)) as T;
 }
 
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}

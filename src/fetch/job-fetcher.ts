@@ -1,13 +1,14 @@
 // What gl-fetch-results does with a finished job depends on the job's action; each action is a
-// JobFetcher module registered here. Select jobs are built (select-fetcher.ts); archive-retrieval
-// (bytes verified by tree hash per range) and inventory-retrieval (archive records) are to come
-// as modules of their own beside it. Until then asking for them is a clear error, never a pretence.
+// JobFetcher module registered here: select jobs (result rows from S3, select-fetcher.ts),
+// archive retrievals (bytes verified by tree hash, archive-fetcher.ts) and inventory retrievals
+// (archive records, inventory-fetcher.ts).
 
 import type { GlacierClient, GlacierJobDescription } from '@aws-sdk/client-glacier';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Writable } from 'node:stream';
-import { PipesError } from '../errors.js';
 import type { JobAction, JobRecord } from '../records/types.js';
+import { archiveFetcher } from './archive-fetcher.js';
+import { inventoryFetcher } from './inventory-fetcher.js';
 import type { ObjectChunksOptions } from './object-chunks.js';
 import { selectFetcher } from './select-fetcher.js';
 
@@ -15,6 +16,13 @@ import { selectFetcher } from './select-fetcher.js';
 export interface FetchContext extends ObjectChunksOptions {
   glacier: GlacierClient;
   s3: S3Client;
+  /**
+   * Archive retrievals: write the bytes to `file` (one job), or to a file per job in `dir`, instead
+   * of the stream given to `write`; resumable, and renamed into place only once verified.
+   */
+  output?: { file?: string; dir?: string };
+  /** Told of what is worth a line on stderr and is not a failure (a resumed download, a next inventory page). */
+  onNotice?: (message: string) => void;
 }
 
 /** A finished job's output, checked and ready to write. */
@@ -25,7 +33,8 @@ export interface JobOutput {
   remove(): Promise<string>;
 }
 
-export type OpenedJob = { ok: true; output: JobOutput } | { ok: false; report: string[] };
+/** A job ready to write (with lines for stderr once it is written), or why it failed. */
+export type OpenedJob = { ok: true; output: JobOutput; notes?: string[] } | { ok: false; report: string[] };
 
 export interface JobFetcher {
   readonly action: JobAction;
@@ -45,24 +54,12 @@ export const GLACIER_ACTIONS: Record<JobAction, string> = {
   'inventory-retrieval': 'InventoryRetrieval',
 };
 
-const FETCHERS: Partial<Record<JobAction, JobFetcher>> = {
+const FETCHERS: Record<JobAction, JobFetcher> = {
   select: selectFetcher,
+  'archive-retrieval': archiveFetcher,
+  'inventory-retrieval': inventoryFetcher,
 };
 
-/** A capability that is planned but not built: said plainly, exit status 1. */
-export class NotBuiltError extends PipesError {
-  constructor(message: string) {
-    super('NOT_BUILT', message);
-    this.name = 'NotBuiltError';
-  }
-}
-
-/** The fetcher for a job action; NotBuiltError for the actions whose fetching is not built yet. */
 export function fetcherFor(action: JobAction): JobFetcher {
-  const fetcher = FETCHERS[action];
-  if (!fetcher) {
-    const built = Object.keys(FETCHERS).join(', ');
-    throw new NotBuiltError(`fetching the output of ${action} jobs is not built yet (only ${built} jobs can be fetched)`);
-  }
-  return fetcher;
+  return FETCHERS[action];
 }

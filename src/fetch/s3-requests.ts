@@ -54,13 +54,21 @@ export function retried<T>(what: string, attempt: (signal: AbortSignal | undefin
 
 /**
  * Exactly `length` bytes of a response body, copied into `into` (a new buffer by default); a
- * body shorter or longer than that is a TruncatedBodyError.
+ * body shorter or longer than that is a TruncatedBodyError. `onBytes` sees each piece as it
+ * arrives (to hash while the rest is still on the way).
  */
-export async function readExactly(body: AsyncIterable<Uint8Array>, length: number, what: string, into: Buffer = Buffer.allocUnsafe(length)): Promise<Buffer> {
+export async function readExactly(
+  body: AsyncIterable<Uint8Array>,
+  length: number,
+  what: string,
+  into: Buffer = Buffer.allocUnsafe(length),
+  onBytes?: (piece: Uint8Array) => void,
+): Promise<Buffer> {
   let at = 0;
   for await (const piece of body) {
     if (at + piece.length > length) throw new TruncatedBodyError(`${what}: the response holds more than the ${length} bytes it announced`);
     into.set(piece, at);
+    onBytes?.(piece);
     at += piece.length;
   }
   if (at < length) throw new TruncatedBodyError(`${what}: the response ended after ${at} of ${length} bytes`);

@@ -106,6 +106,30 @@ export interface JobRecord extends RecordBase {
   size?: number;
   /** Inventory jobs: CSV or JSON. */
   format?: 'CSV' | 'JSON';
+  /** Archive retrievals: the ledger's source name, carried for the person reading the record. */
+  name?: string;
+}
+
+/** A vault as DescribeVault or ListVaults shows it; the counts are Glacier's last inventory's. */
+export interface VaultRecord extends RecordBase {
+  type: 'vault';
+  v: number;
+  name: string;
+  arn: string;
+  created: string;
+  /** Archives at the last inventory; null before the vault's first inventory. */
+  archives: number | null;
+  /** Bytes at the last inventory (Glacier adds a per-archive overhead); null before the first inventory. */
+  size: number | null;
+  /** When Glacier last took the vault's inventory; null before the first. */
+  lastInventory: string | null;
+}
+
+/** An archive Glacier confirmed deleting: the ledger record it came from, with `type` changed and the time. */
+export interface DeletedRecord extends Omit<ArchiveRecord, 'type'> {
+  type: 'deleted';
+  /** ISO 8601 time DeleteArchive was answered. */
+  deleted: string;
 }
 
 export type UploadStreamRecord = UploadRecord | PartRecord | DataRecord | EndRecord;

@@ -91,11 +91,29 @@ export function jobProblem(record: Fields): string | undefined {
     optional(record, 'range', isByteRange, 'an object with start <= end byte offsets') ??
     optional(record, 'treeHash', isHexDigest, '64 lower-case hex digits') ??
     optional(record, 'size', (size) => isCount(size, 1), 'a byte count of at least 1') ??
-    optional(record, 'format', (format) => format === 'CSV' || format === 'JSON', 'CSV or JSON');
+    optional(record, 'format', (format) => format === 'CSV' || format === 'JSON', 'CSV or JSON') ??
+    optional(record, 'name', (name) => typeof name === 'string', 'a string');
   if (problem) return problem;
   if (record.action !== 'inventory-retrieval' && record.archiveId === undefined) return `a ${record.action} job record needs "archiveId"`;
   if (record.action === 'select' && record.output === undefined) return 'a select job record needs "output"';
   return undefined;
+}
+
+export function vaultProblem(record: Fields): string | undefined {
+  if (record.v === undefined) return 'vault record without "v"';
+  return (
+    field(record, 'name', isVaultName, 'a vault name (1-255 of A-Z a-z 0-9 _ - .)') ??
+    field(record, 'arn', isNonEmptyString, 'a non-empty string') ??
+    field(record, 'created', isTimestamp, 'an ISO 8601 time') ??
+    field(record, 'archives', (n) => n === null || isCount(n, 0), 'null or a count') ??
+    field(record, 'size', (n) => n === null || isCount(n, 0), 'null or a byte count') ??
+    field(record, 'lastInventory', (time) => time === null || isTimestamp(time), 'null or an ISO 8601 time')
+  );
+}
+
+/** A deleted record is the archive record it came from, with `type` changed and `deleted` added. */
+export function deletedProblem(record: Fields): string | undefined {
+  return archiveProblem(record) ?? field(record, 'deleted', isTimestamp, 'an ISO 8601 time');
 }
 
 const BY_TYPE: Record<string, (record: Fields) => string | undefined> = {
@@ -105,6 +123,8 @@ const BY_TYPE: Record<string, (record: Fields) => string | undefined> = {
   end: endProblem,
   archive: archiveProblem,
   job: jobProblem,
+  vault: vaultProblem,
+  deleted: deletedProblem,
 };
 
 /** The envelope checks, then the checks of the record's type when it is one this code knows. */

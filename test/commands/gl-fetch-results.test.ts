@@ -10,8 +10,8 @@ import { scratch, writeFile } from '../helpers/data.js';
 import { awsEnv, glacierClient, s3Client, withLocal } from '../helpers/local.js';
 import { records, sh } from '../helpers/shell.js';
 import { uploadArchive } from '../helpers/upload.js';
+import { ENDPOINT, lines } from '../helpers/stage.js';
 
-const ENDPOINT = '--endpoint-url "$GL_LOCAL_URL"';
 const FETCH = `gl-fetch-results ${ENDPOINT} --poll-interval 100ms`;
 
 /** gl-local with two archives and a select job on each (SELECT list, header USE). */
@@ -29,7 +29,6 @@ async function twoJobs(t: Test) {
   return { server, dir, env, jobs, s3: s3Client(server) };
 }
 
-const lines = (jobs: object[]) => jobs.map((job) => JSON.stringify(job)).join('\n') + '\n';
 
 t.test('jobs are written in input order; ndjson names come from the query when the record has none', async (t) => {
   const { dir, env, jobs } = await twoJobs(t);
@@ -72,8 +71,8 @@ t.test('what it cannot fetch is said plainly, before any request', async (t) => 
   const before = server.requests.length;
   const base = { type: 'job', v: 1, vault: 'v', created: new Date().toISOString() };
   const cases: [object[], RegExp][] = [
-    [[jobs[0], { ...base, jobId: 'J', action: 'archive-retrieval', archiveId: 'A' }], /stdin:2: fetching the output of archive-retrieval jobs is not built yet \(only select jobs can be fetched\)/],
-    [[{ ...base, jobId: 'J', action: 'inventory-retrieval', format: 'JSON' }], /stdin:1: fetching the output of inventory-retrieval jobs is not built yet/],
+    [[jobs[0], { ...base, jobId: 'J', action: 'archive-retrieval' }], /stdin:2: a archive-retrieval job record needs "archiveId"/],
+    [[{ ...base, jobId: 'J', action: 'inventory-retrieval', format: 'XML' }], /stdin:1: [^\n]*format[^\n]*CSV or JSON/],
     [[jobs[0], { type: 'archive', v: 1, vault: 'v', archiveId: 'A', treeHash: '0'.repeat(64), size: 1, description: '', name: 'x', created: base.created }], /stdin:2: gl-fetch-results reads job records; this is a "archive" record/],
     [[{ ...base, jobId: 'J', action: 'select', archiveId: 'A' }], /stdin:1: a select job record needs "output"/],
   ];

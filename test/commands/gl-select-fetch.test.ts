@@ -13,9 +13,9 @@ import { scratch, writeFile } from '../helpers/data.js';
 import { awsEnv, s3Client, withLocal } from '../helpers/local.js';
 import { salesCsv } from '../helpers/sales-csv.js';
 import { quote, records, sh } from '../helpers/shell.js';
+import { ENDPOINT } from '../helpers/stage.js';
 import { uploadArchive } from '../helpers/upload.js';
 
-const ENDPOINT = '--endpoint-url "$GL_LOCAL_URL"';
 const FILTER = "SELECT s.id, s.name, s.amount FROM archive s WHERE s.region IN ('EU', 'APAC') AND CAST(s.amount AS INT) BETWEEN 2500 AND 7500";
 const SQLITE_FILTER = "SELECT id, name, amount FROM t WHERE region IN ('EU', 'APAC') AND CAST(amount AS INTEGER) BETWEEN 2500 AND 7500 ORDER BY rowid";
 

@@ -7,9 +7,9 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { scratch, writeFile } from '../helpers/data.js';
 import { awsEnv, glacierClient, s3Client, withLocal } from '../helpers/local.js';
 import { quote, records, sh } from '../helpers/shell.js';
+import { ENDPOINT } from '../helpers/stage.js';
 import { uploadArchive } from '../helpers/upload.js';
 
-const ENDPOINT = '--endpoint-url "$GL_LOCAL_URL"';
 const CSV = 'id;name;amount\n1;ann;10\n2;"b;ob";20\n#3;skipped;30\n';
 
 async function stage(t: Test) {
