@@ -63,6 +63,9 @@ class FileRangeBody extends Readable {
     this.end = source.start + source.size;
     this.file = open(source.path, 'r');
     this.file.catch(() => {});
+    // Piped by the SDK, nobody listens for this stream's errors: the request fails through the
+    // destroyed destination, and the sender reads the cause from `errored`.
+    this.on('error', () => {});
   }
 
   override _read(): void {

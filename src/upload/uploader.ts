@@ -301,12 +301,14 @@ class ArchiveUploader {
       return;
     }
     if (archive.mode !== 'multipart') {
+      event.release?.();
       release();
       return;
     }
     const held = archive.held.get(part.start);
     if (held) {
       archive.held.delete(part.start);
+      event.release?.();
       release();
       if (held.last !== last || held.treeHash !== hashes.treeHash) {
         throw new InputError(
