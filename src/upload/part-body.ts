@@ -70,7 +70,10 @@ class FileRangeBody extends Readable {
 
   override _read(): void {
     this.next(Buffer.allocUnsafeSlow(FILE_CHUNK)).then(
-      (chunk) => this.push(chunk ?? null),
+      (chunk) => {
+        if (chunk) this.onBytes?.(chunk.length);
+        this.push(chunk ?? null);
+      },
       (err: Error) => this.destroy(err),
     );
   }
@@ -96,7 +99,6 @@ class FileRangeBody extends Readable {
       filled += bytesRead;
     }
     this.position += want;
-    this.onBytes?.(want);
     return into.subarray(0, want);
   }
 
@@ -111,7 +113,10 @@ class FileRangeBody extends Readable {
         const buffer = free.pop() ?? (allocated++, Buffer.allocUnsafeSlow(FILE_CHUNK));
         const chunk = await this.next(buffer);
         if (!chunk) break;
+        // Counted only as it goes out: once a failed attempt has taken its bytes back, its
+        // body is destroyed before anything here runs again.
         if (gone()) return;
+        this.onBytes?.(chunk.length);
         destination.write(chunk, () => {
           free.push(buffer);
           this.wake?.();
