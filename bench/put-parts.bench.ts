@@ -6,8 +6,11 @@
 // time, for 1 GiB and 4 GiB inputs; CPU seconds of the client side (the bench process, or the
 // pipeline's processes) and of the server are read too, since on 2 cores the paths are CPU-bound.
 //
-// Goals (issue 4): file path >= 0.7x the transport limit; pipe path >= 0.6x the file path;
-// peak RSS <= concurrency x part size + 100 MB, for 1 GiB and 4 GiB alike.
+// Goals (issue 4): file path >= 0.7x the hashing sink's figure (the same requests, the same 1 GiB,
+// to a server that does nothing but hash); pipe path >= 0.6x the file path; peak RSS <=
+// concurrency x part size + 100 MB, for 1 GiB and 4 GiB alike.
+//
+// GL_BENCH_ROUNDS=N sets the rounds (default 3); GL_BENCH_SKIP_4GIB=1 leaves out the 4 GiB runs.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -32,7 +35,7 @@ const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const PART_SIZE = 64 * MiB;
 const CONCURRENCY = 4;
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.GL_BENCH_ROUNDS ?? 3);
 const VAULT = 'bench';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -167,31 +170,43 @@ export default async function bench(): Promise<void> {
     }
 
     const seconds = (name: string) => best.get(name)!.seconds;
+    const hashingSink = seconds('SDK from memory -> hashing sink');
     const transport = seconds('SDK from memory -> gl-local');
     printTable(
       `1 GiB, ${PART_SIZE / MiB} MiB parts, ${CONCURRENCY} in flight, best of ${ROUNDS}`,
-      ['path', 'seconds', 'MiB/s', 'vs transport limit', 'client CPU s', 'server CPU s', 'peak RSS MiB'],
-      [...best].map(([name, run]) => [name, run.seconds, mibPerSecond(GiB, run.seconds), transport / run.seconds, run.clientCpu, run.serverCpu, peakRss.has(name) ? peakRss.get(name)! / MiB : '-']),
+      ['path', 'seconds', 'MiB/s', 'vs hashing sink', 'vs SDK -> gl-local', 'client CPU s', 'server CPU s', 'peak RSS MiB'],
+      [...best].map(([name, run]) => [
+        name,
+        run.seconds,
+        mibPerSecond(GiB, run.seconds),
+        hashingSink / run.seconds,
+        transport / run.seconds,
+        run.clientCpu,
+        run.serverCpu,
+        peakRss.has(name) ? peakRss.get(name)! / MiB : '-',
+      ]),
     );
 
-    await writeData(four, 4 * GiB);
-    const bigFile = await putParts(glLocal, scratch.dir, `gl-chunk --part-size 64MiB ${four}`);
-    const bigPipe = await putParts(glLocal, scratch.dir, `cat ${four} | gl-chunk --part-size 64MiB`);
+    const file1 = 'gl-put-parts, file -> gl-local';
+    const pipe1 = 'gl-put-parts, pipe -> gl-local';
     const limit = CONCURRENCY * PART_SIZE + 100e6;
+    const rssRows: (string | number)[][] = [['1 GiB', peakRss.get(file1)! / MiB, peakRss.get(pipe1)! / MiB, mibPerSecond(GiB, seconds(file1)), mibPerSecond(GiB, seconds(pipe1))]];
+    let peak = Math.max(...peakRss.values());
+    if (process.env.GL_BENCH_SKIP_4GIB !== '1') {
+      await writeData(four, 4 * GiB);
+      const bigFile = await putParts(glLocal, scratch.dir, `gl-chunk --part-size 64MiB ${four}`);
+      const bigPipe = await putParts(glLocal, scratch.dir, `cat ${four} | gl-chunk --part-size 64MiB`);
+      rssRows.push(['4 GiB', bigFile.rss! / MiB, bigPipe.rss! / MiB, mibPerSecond(4 * GiB, bigFile.seconds), mibPerSecond(4 * GiB, bigPipe.seconds)]);
+      peak = Math.max(peak, bigFile.rss!, bigPipe.rss!);
+    }
     printTable(
       `peak RSS of gl-put-parts (limit ${CONCURRENCY} x ${PART_SIZE / MiB} MiB + 100 MB = ${(limit / MiB).toFixed(0)} MiB)`,
       ['input', 'file path MiB', 'pipe path MiB', 'file MiB/s', 'pipe MiB/s'],
-      [
-        ['1 GiB', peakRss.get('gl-put-parts, file -> gl-local')! / MiB, peakRss.get('gl-put-parts, pipe -> gl-local')! / MiB, mibPerSecond(GiB, seconds('gl-put-parts, file -> gl-local')), mibPerSecond(GiB, seconds('gl-put-parts, pipe -> gl-local'))],
-        ['4 GiB', bigFile.rss! / MiB, bigPipe.rss! / MiB, mibPerSecond(4 * GiB, bigFile.seconds), mibPerSecond(4 * GiB, bigPipe.seconds)],
-      ],
+      rssRows,
     );
-    const fileRatio = transport / seconds('gl-put-parts, file -> gl-local');
-    const pipeRatio = seconds('gl-put-parts, file -> gl-local') / seconds('gl-put-parts, pipe -> gl-local');
-    const peak = Math.max(...peakRss.values(), bigFile.rss!, bigPipe.rss!);
-    console.log(`goal: file path >= 0.70x the transport limit; measured ${fileRatio.toFixed(2)}x (${(seconds('SDK from memory -> hashing sink') / seconds('gl-put-parts, file -> gl-local')).toFixed(2)}x the hashing sink)`);
-    console.log(`goal: pipe path >= 0.60x the file path; measured ${pipeRatio.toFixed(2)}x`);
-    console.log(`goal: peak RSS <= ${(limit / MiB).toFixed(0)} MiB at 1 GiB and 4 GiB; measured ${(peak / MiB).toFixed(0)} MiB at most`);
+    console.log(`goal: file path >= 0.70x the hashing sink; measured ${(hashingSink / seconds(file1)).toFixed(2)}x (${(transport / seconds(file1)).toFixed(2)}x the SDK sending to gl-local)`);
+    console.log(`goal: pipe path >= 0.60x the file path; measured ${(seconds(file1) / seconds(pipe1)).toFixed(2)}x`);
+    console.log(`goal: peak RSS <= ${(limit / MiB).toFixed(0)} MiB at 1 GiB${rssRows.length > 1 ? ' and 4 GiB' : ''}; measured ${(peak / MiB).toFixed(0)} MiB at most`);
   } finally {
     await stopServer(glLocal);
     await stopServer(sink);

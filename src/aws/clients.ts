@@ -3,7 +3,8 @@
 // AWS_ENDPOINT_URL_S3 are read by the SDK itself.
 
 import { GlacierClient, type GlacierClientConfig } from '@aws-sdk/client-glacier';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createRequire } from 'node:module';
 import type { BuildMiddleware, MiddlewareStack } from '@smithy/types';
 import { TreeHasher } from '../treehash/tree-hash.js';
 
@@ -86,8 +87,12 @@ export function createGlacierClient(settings: AwsSettings, options: ClientOption
   });
 }
 
+/** Loaded on first use: the S3 SDK takes a few tenths of a second to load, which commands that only talk to Glacier (gl-put-parts) need not pay. */
+const loadS3 = () => (createRequire(import.meta.url)('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client;
+
 export function createS3Client(settings: AwsSettings, options: ClientOptions = {}): S3Client {
   quietSdkVersionWarning();
+  const S3Client = loadS3();
   const endpointOverridden = Boolean(settings.endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
   return new S3Client({
     region: settings.region,

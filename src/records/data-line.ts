@@ -66,16 +66,17 @@ export function matchDataLine(line: Buffer): DataLineFields | undefined {
 }
 
 /**
- * Decodes strict standard base64 (padded, no whitespace) from `line[start, end)` into a new
- * Buffer. Returns undefined when the text is not such base64: Node's decoder skips characters
- * it does not know and stops at `=`, so a short result gives them away.
+ * Decodes strict standard base64 (padded, no whitespace) from `line[start, end)` into `into`
+ * when given and long enough (the result is a view of it), else into a new Buffer. Returns
+ * undefined when the text is not such base64: Node's decoder skips characters it does not know
+ * and stops at `=`, so a short result gives them away.
  */
-export function decodeBase64Field(line: Buffer, start: number, end: number): Buffer | undefined {
+export function decodeBase64Field(line: Buffer, start: number, end: number, into?: Buffer): Buffer | undefined {
   const length = end - start;
   if (length % 4 !== 0) return undefined;
   const padding = length === 0 ? 0 : line[end - 1] !== 0x3d ? 0 : line[end - 2] === 0x3d ? 2 : 1;
   const expected = (length / 4) * 3 - padding;
-  const bytes = Buffer.allocUnsafeSlow(expected);
+  const bytes = into && into.length >= expected ? into.subarray(0, expected) : Buffer.allocUnsafeSlow(expected);
   let at = 0;
   for (let from = start; from < end; from += DECODE_SLICE) {
     const text = line.toString('latin1', from, Math.min(from + DECODE_SLICE, end));

@@ -17,6 +17,12 @@ export interface SplitOptions {
   maxLineBytes?: number;
   /** Called with the line number and length when a line is too long; must throw. */
   onTooLong: (line: number, bytes: number) => never;
+  /**
+   * Join a line that spans chunks in one buffer kept for the next such line, instead of a new
+   * one each time (a pipe brings 64 KiB at a time, so every data line spans chunks): a line is
+   * then valid only until the next one is pulled.
+   */
+  reuse?: boolean;
 }
 
 /** Data lines are about 1.4 MB; 16 MiB leaves room for hand-made records and still bounds memory. */
@@ -24,9 +30,31 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 export async function* splitLines(chunks: AsyncIterable<Buffer | Uint8Array | string>, options: SplitOptions): AsyncGenerator<Line> {
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
   let number = 0;
+  // The start of a line that spans chunks. Reusing, it is copied at once into one buffer kept for
+  // every such line, so that input chunks die young; else the pieces are kept and joined once.
+  let pieces: Buffer[] = [];
+  let carry: Buffer | undefined;
+  let pendingBytes = 0;
+  const hold = (piece: Buffer) => {
+    if (!options.reuse) pieces.push(piece);
+    else {
+      const needed = pendingBytes + piece.length;
+      if (!carry || carry.length < needed) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(needed, 2 * (carry?.length ?? 0)));
+        carry?.copy(grown, 0, 0, pendingBytes);
+        carry = grown;
+      }
+      piece.copy(carry, pendingBytes);
+    }
+    pendingBytes += piece.length;
+  };
+  const takeHeld = (): Buffer => {
+    const raw = options.reuse ? carry!.subarray(0, pendingBytes) : Buffer.concat(pieces, pendingBytes);
+    pieces = [];
+    pendingBytes = 0;
+    return raw;
+  };
 
   for await (const input of chunks) {
     const chunk = typeof input === 'string' ? Buffer.from(input) : Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
@@ -35,21 +63,22 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | Uint8Array | st
       const length = pendingBytes + newline + 1 - from;
       if (length - 1 > maxLineBytes) options.onTooLong(number + 1, length - 1);
       const piece = chunk.subarray(from, newline + 1);
-      const raw = pendingBytes === 0 ? piece : Buffer.concat([...pending, piece], length);
-      pending = [];
-      pendingBytes = 0;
+      let raw = piece;
+      if (pendingBytes > 0) {
+        hold(piece);
+        raw = takeHeld();
+      }
       from = newline + 1;
       yield { number: ++number, bytes: content(raw), raw };
     }
     if (from < chunk.length) {
-      pending.push(chunk.subarray(from));
-      pendingBytes += chunk.length - from;
-      if (pendingBytes > maxLineBytes) options.onTooLong(number + 1, pendingBytes);
+      if (pendingBytes + chunk.length - from > maxLineBytes) options.onTooLong(number + 1, pendingBytes + chunk.length - from);
+      hold(chunk.subarray(from));
     }
   }
   // A last line without a newline still counts (a truncated stream is caught by what it means).
   if (pendingBytes > 0) {
-    const raw = Buffer.concat(pending, pendingBytes);
+    const raw = takeHeld();
     yield { number: ++number, bytes: content(raw), raw };
   }
 }

@@ -32,6 +32,13 @@ export interface ReadRecordsOptions {
   maxLineBytes?: number;
   /** Validate the fields of the record types this code knows (default true); the envelope is always checked. */
   validate?: boolean;
+  /**
+   * Where a `data` record's bytes are decoded: a buffer of at least 1 MiB (a leaf) that becomes
+   * the caller's with the record (default: a new Buffer per record).
+   */
+  dataBuffer?: () => Buffer;
+  /** Lines longer than one input chunk are joined in one buffer reused for the next: `raw` is valid only until the next record is pulled (default false). */
+  reuseLines?: boolean;
 }
 
 /**
@@ -40,9 +47,10 @@ export interface ReadRecordsOptions {
  */
 export async function* readRecords(input: Readable | AsyncIterable<Buffer | Uint8Array | string>, options: ReadRecordsOptions = {}): AsyncGenerator<RecordLine> {
   const source = options.source ?? 'stdin';
-  const parse = lineParser(source, options.validate ?? true);
+  const parse = lineParser(source, options.validate ?? true, options.dataBuffer);
   const lines = splitLines(input, {
     maxLineBytes: options.maxLineBytes ?? MAX_LINE_BYTES,
+    reuse: options.reuseLines,
     onTooLong: (line, bytes) => {
       throw new InputError(source, line, `line is longer than ${options.maxLineBytes ?? MAX_LINE_BYTES} bytes (${bytes} so far); is this NDJSON?`);
     },
@@ -57,12 +65,12 @@ export async function* readRecords(input: Readable | AsyncIterable<Buffer | Uint
  * A parser for single lines: `content` without its newline, `raw` as read. It throws an
  * InputError naming `source:line`.
  */
-export function lineParser(source = 'stdin', validate = true): (content: Buffer, raw: Buffer, line: number) => RecordLine {
+export function lineParser(source = 'stdin', validate = true, dataBuffer?: () => Buffer): (content: Buffer, raw: Buffer, line: number) => RecordLine {
   const fail = (line: number, reason: string) => new InputError(source, line, reason);
   return (content, raw, line) => {
     const fast = matchDataLine(content);
     if (fast) {
-      const bytes = decodeBase64Field(content, fast.dataStart, fast.dataEnd);
+      const bytes = decodeBase64Field(content, fast.dataStart, fast.dataEnd, dataBuffer?.());
       if (bytes) {
         const problem = dataProblem(fast.part, fast.offset, bytes);
         if (problem) throw fail(line, problem);

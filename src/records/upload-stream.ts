@@ -18,10 +18,13 @@
 // bytes arrive as `data`: one Buffer per leaf, in order, `record.size` bytes in all. A file part
 // has `record.file` instead; its bytes are `record.start` .. `record.start + record.size - 1` of
 // that file. On `end`, `treeHash` is the archive tree hash when every part's hash is known.
+// A consumer done with `data` may call the event's `release()`: those leaf buffers then hold the
+// bytes of later parts, instead of a new gigabyte of buffers (and its garbage) per gigabyte read.
 //
 // All hashing runs in worker threads (src/treehash/hash-pool.ts), so the consumer's thread stays
 // free for its own I/O: file parts through hashFileRange, inline leaves through PartHasher.
-// Buffers handed out (`bytes`, `data`) are the consumer's: never reused or changed afterwards.
+// Buffers handed out (`bytes`, `data`) are the consumer's: never reused or changed afterwards,
+// unless the consumer gives them back with `release()`.
 //
 // Every rule of docs/records.md is checked, and a broken stream stops with an InputError
 // `SOURCE:LINE: what is wrong`: no upload header first, parts out of order, a part not at
@@ -52,7 +55,7 @@ import { fileProblem } from './file-problem.js';
 import { readRecords, type ReadRecordsOptions, type RecordLine } from './reader.js';
 import type { DataRecord, DataRecordHead, EndRecord, PartRecord, RecordBase, UploadRecord } from './types.js';
 
-export interface UploadStreamOptions extends Pick<ReadRecordsOptions, 'source' | 'maxLineBytes'> {
+export interface UploadStreamOptions extends Pick<ReadRecordsOptions, 'source' | 'maxLineBytes' | 'reuseLines'> {
   /** Hash file-referenced parts in worker threads and check the hashes they carry (default true). */
   hashFiles?: boolean;
   /** Hand each inline part's bytes over on its `part` event as `data` (default false). */
@@ -90,6 +93,8 @@ export interface UploadPartEvent extends EventBase {
   verified: boolean;
   /** With keepData, an inline part's bytes: one Buffer per leaf. */
   data?: Buffer[];
+  /** With data: gives its buffers back for later parts' bytes; call it once nothing reads `data` any more. */
+  release?: () => void;
 }
 
 export interface UploadEndEvent extends EventBase {
@@ -131,14 +136,28 @@ interface OpenArchive {
   inline: InlinePart | undefined;
 }
 
+/** Leaf buffers for kept inline data: given back by the consumer (release), taken for the next leaves. */
+class LeafPool {
+  private readonly free: Buffer[] = [];
+
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafeSlow(LEAF_SIZE);
+  }
+
+  give(leaves: Buffer[]): void {
+    for (const leaf of leaves) if (leaf.buffer.byteLength === LEAF_SIZE) this.free.push(Buffer.from(leaf.buffer));
+  }
+}
+
 export async function* readUploadStream(input: Readable | AsyncIterable<Buffer | Uint8Array | string>, options: UploadStreamOptions = {}): AsyncGenerator<UploadEvent> {
   const source = options.source ?? 'stdin';
   const hashFiles = options.hashFiles ?? true;
+  const leaves = options.keepData ? new LeafPool() : undefined;
   let archive: OpenArchive | undefined;
   let lastLine = 0;
 
   try {
-    for await (const item of readRecords(input, { source, maxLineBytes: options.maxLineBytes })) {
+    for await (const item of readRecords(input, { source, maxLineBytes: options.maxLineBytes, reuseLines: options.reuseLines, dataBuffer: leaves && (() => leaves.take()) })) {
       options.signal?.throwIfAborted();
       lastLine = item.line;
       const problem: Problem = (reason) => new InputError(source, item.line, reason);
@@ -159,7 +178,7 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
         }
         case 'part': {
           if (!archive) throw problem('part record before any upload record');
-          yield await acceptPart(archive, item, problem, { hashFiles, pool: options.pool, signal: options.signal });
+          yield await acceptPart(archive, item, problem, { hashFiles, pool: options.pool, signal: options.signal, leaves });
           break;
         }
         case 'end': {
@@ -216,7 +235,7 @@ async function acceptPart(
   archive: OpenArchive,
   item: RecordLine,
   problem: Problem,
-  options: { hashFiles: boolean; pool?: HashPool; signal?: AbortSignal },
+  options: { hashFiles: boolean; pool?: HashPool; signal?: AbortSignal; leaves?: LeafPool },
 ): Promise<UploadPartEvent> {
   const record = item.record as PartRecord;
   const { index, start, size } = record;
@@ -259,7 +278,8 @@ async function acceptPart(
   archive.shortPart = size < partSize ? size : undefined;
   if (archive.partDigests && treeHash) archive.partDigests.push(Buffer.from(treeHash, 'hex'));
   else archive.partDigests = undefined;
-  return { kind: 'part', record, upload: archive.upload, treeHash, sha256, verified, data, line: item.line, raw: item.raw };
+  const release = data && options.leaves ? once(() => options.leaves!.give(data!)) : undefined;
+  return { kind: 'part', record, upload: archive.upload, treeHash, sha256, verified, data, release, line: item.line, raw: item.raw };
 }
 
 function acceptEnd(archive: OpenArchive, item: RecordLine, problem: Problem): UploadEndEvent {
@@ -275,6 +295,14 @@ function acceptEnd(archive: OpenArchive, item: RecordLine, problem: Problem): Up
   }
   treeHash ??= record.treeHash;
   return { kind: 'end', record, upload: archive.upload, treeHash, line: item.line, raw: item.raw };
+}
+
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) action();
+    done = true;
+  };
 }
 
 function checkHashes(record: PartRecord, treeHash: string, sha256: string, problem: Problem): { treeHash: string; sha256: string } {

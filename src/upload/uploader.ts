@@ -123,7 +123,7 @@ interface OpenArchive {
   held: Map<number, ListedPart>;
   tasks: Set<Promise<void>>;
   /** Single-request archives: the part, held until the end record. */
-  single: { source: PartSource; treeHash: string; sha256: string } | undefined;
+  single: { source: PartSource; treeHash: string; sha256: string; release: (() => void) | undefined } | undefined;
   /** Parts the multipart upload holds. */
   partsStored: number;
 }
@@ -296,17 +296,19 @@ class ArchiveUploader {
 
     if (archive.mode === 'single') {
       // Held until the end record proves the input whole; its slot is free for reading that.
-      archive.single = { source, ...hashes };
+      archive.single = { source, ...hashes, release: event.release };
       release();
       return;
     }
     if (archive.mode !== 'multipart') {
+      event.release?.();
       release();
       return;
     }
     const held = archive.held.get(part.start);
     if (held) {
       archive.held.delete(part.start);
+      event.release?.();
       release();
       if (held.last !== last || held.treeHash !== hashes.treeHash) {
         throw new InputError(
@@ -325,6 +327,8 @@ class ArchiveUploader {
     const task = (async () => {
       try {
         await this.requests.uploadPart(uploadId, part.start, source, hashes, what, { signal: this.halt, onBytes: this.onBytes });
+        // Glacier has read every byte: the leaves can hold a later part.
+        event.release?.();
         await this.options.journal?.append({ step: 'part', archive: archive.ordinal, uploadId, index: part.index, range: `${part.start}-${last}`, ...hashes });
         archive.partsStored++;
         this.result.partsSent++;
@@ -375,10 +379,11 @@ class ArchiveUploader {
 
     let stored;
     if (archive.mode === 'single') {
-      const { source, ...hashes } = archive.single!;
+      const { source, release, ...hashes } = archive.single!;
       archive.single = undefined;
       await journal?.append({ step: 'sending', archive: ordinal, name: upload.name, size, treeHash });
       stored = await this.requests.uploadArchive(archive.description, source, hashes, what, { signal: this.halt, onBytes: this.onBytes });
+      release?.();
       this.result.partsSent++;
       this.options.observer?.partStored?.({ archive: ordinal, index: 0, size, skipped: false });
     } else {

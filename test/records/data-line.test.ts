@@ -46,3 +46,18 @@ t.test('only strict padded base64 decodes', async (t) => {
   long[100000] = 0x21; // "!" in the middle of the second slice
   t.equal(decodeBase64Field(long, 0, long.length), undefined, 'a bad character deep inside');
 });
+
+t.test('decoding into a given buffer: a view of it when it is long enough', async (t) => {
+  const bytes = Buffer.from('any bytes at all \x00\xff');
+  const line = encodeDataLine(0, 0, bytes);
+  const fields = matchDataLine(line.subarray(0, line.length - 1))!;
+  const into = Buffer.alloc(64);
+  const decoded = decodeBase64Field(line, fields.dataStart, fields.dataEnd, into)!;
+  t.same(decoded, bytes);
+  t.equal(decoded.buffer, into.buffer, 'decoded in place');
+  const small = Buffer.alloc(4);
+  const fresh = decodeBase64Field(line, fields.dataStart, fields.dataEnd, small)!;
+  t.same(fresh, bytes);
+  t.not(fresh.buffer, small.buffer, 'too small: a new buffer');
+  t.equal(decodeBase64Field(Buffer.from('ab!d'), 0, 4, into), undefined, 'not base64: refused');
+});

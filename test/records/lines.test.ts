@@ -45,3 +45,29 @@ t.test('a line longer than the limit stops the split, whether or not its newline
   await t.rejects(split(feed('short\n', 'x'.repeat(6), 'x'.repeat(6)), 10), /line 2 too long \(12\)/);
   t.same(texts(await split(feed('x'.repeat(10), '\n'), 10)), ['x'.repeat(10)], 'exactly the limit is fine');
 });
+
+t.test('reuse: a line that spans chunks comes in one buffer kept for the next such line', async (t) => {
+  const tooLong = (line: number, bytes: number): never => {
+    throw new Error(`line ${line} too long (${bytes})`);
+  };
+  const long = 'y'.repeat(300);
+  const input = feed('{"a":', '1}\n{"b"', `:"${long}`, `${long}"}\nshort\n`, 'tail', 'end');
+  const seen: { text: string; raw: string; buffer: ArrayBufferLike }[] = [];
+  // Copied as they come: a reused line is valid only until the next one is pulled.
+  for await (const line of splitLines(input, { reuse: true, onTooLong: tooLong })) {
+    seen.push({ text: line.bytes.toString(), raw: line.raw.toString(), buffer: line.raw.buffer });
+  }
+  t.same(
+    seen.map((line) => line.text),
+    ['{"a":1}', `{"b":"${long}${long}"}`, 'short', 'tailend'],
+  );
+  t.same(seen.map((line) => line.raw), ['{"a":1}\n', `{"b":"${long}${long}"}\n`, 'short\n', 'tailend']);
+  t.equal(seen[1].buffer, seen[3].buffer, 'a line that spans chunks reuses the buffer of the one before (grown only when it must)');
+  await t.rejects(
+    (async () => {
+      for await (const _ of splitLines(feed('short\n', 'x'.repeat(6), 'x'.repeat(6)), { reuse: true, maxLineBytes: 10, onTooLong: tooLong }));
+    })(),
+    /line 2 too long \(12\)/,
+    'the limit holds while the line is held',
+  );
+});

@@ -156,3 +156,23 @@ t.test('pulling one event at a time reads only as far as needed', async (t) => {
   t.ok(produced <= 3, `after 5 events the source produced ${produced} of 50 parts`);
   await iterator.return(undefined);
 });
+
+t.test('kept leaves given back with release() hold later parts, and the bytes stay right', async (t) => {
+  const bytes = seededBytes(4 * MiB + 3, 9);
+  const iterator = readUploadStream(source(inlineArchive(bytes)), { keepData: true, reuseLines: true });
+  const buffers: ArrayBufferLike[][] = [];
+  let at = 0;
+  for await (const event of iterator) {
+    if (event.kind !== 'part') continue;
+    const expected = bytes.subarray(at, at + event.record.size);
+    at += event.record.size;
+    t.ok(Buffer.concat(event.data!).equals(expected), `part ${event.record.index}: its bytes`);
+    t.same({ treeHash: event.treeHash, sha256: event.sha256 }, new TreeHasher().update(expected).digest(), `part ${event.record.index}: its hashes`);
+    buffers.push(event.data!.map((leaf) => leaf.buffer));
+    // Parts 0 and 1 are given back; part 2 must then reuse one of their leaves.
+    if (event.record.index < 2) event.release!();
+  }
+  t.equal(at, bytes.length);
+  t.ok([...buffers[0], ...buffers[1]].includes(buffers[2][0]), 'a released leaf holds a later part');
+  t.notOk(buffers[3].some((buffer) => buffers[2].includes(buffer)), 'a leaf not given back is never reused');
+});

@@ -91,3 +91,18 @@ t.test('ListParts reads every page', async (t) => {
   t.same(listed.parts.map((part) => part.first), Array.from({ length: 120 }, (_, i) => i * MiB));
   t.ok(requestsFor(server, 'ListParts').length >= 3, 'more than one page');
 });
+
+t.test('a file that became shorter than its part fails the part at once with SHORT_FILE, not retried', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const bytes = seededBytes(3 * MiB, 7);
+  const path = writeFile(scratch(t), 'shrunk.bin', bytes.subarray(0, 2 * MiB));
+  const retries: RetryEvent[] = [];
+  const requests = requestsTo(server, retries);
+  const uploadId = await requests.initiate(4 * MiB, 'd', 'test');
+  await t.rejects(requests.uploadPart(uploadId, 0, { kind: 'file', path, start: 0, size: 3 * MiB }, hashesOf(bytes), 'part 0'), {
+    code: 'SHORT_FILE',
+    message: `part 0: ${path}: the file ends at byte ${2 * MiB}, before the end of bytes 0-${3 * MiB - 1} (changed since it was chunked?)`,
+  });
+  t.equal(retries.length, 0, 'not retried');
+});
