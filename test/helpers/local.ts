@@ -75,10 +75,8 @@ export interface LocalProcess {
  * A child still running when the test ends gets SIGTERM (so it removes a temporary data dir),
  * then SIGKILL if it has not stopped within 5 seconds.
  *
- * It runs dist/src/commands/gl-local.js, the module the bin/gl-local shim imports, because under
- * tap the extensionless bin/ shims do not start: tap's process-info hook (which tap injects into
- * every child's NODE_OPTIONS) loads them through require() and Node 20 fails with
- * ERR_REQUIRE_CYCLE_MODULE.
+ * It runs dist/src/commands/gl-local.js with this Node, as the bin/gl-local script does, so that
+ * the child is gl-local itself.
  */
 export async function spawnLocal(t: TestLike, args: string[]): Promise<LocalProcess> {
   const child = spawn(process.execPath, [localCommand, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
