@@ -4,6 +4,7 @@
 // (growing with each throttle in a row); successes raise the cap again by one at a time.
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WaitQueue } from '../wait-queue.js';
 
 export interface ThrottleGateOptions {
   /** First pause after a throttle; it doubles with every throttle in a row (default 500 ms). */
@@ -19,7 +20,7 @@ export class ThrottleGate {
   private pausedUntil = 0;
   private throttlesInARow = 0;
   private successesSinceChange = 0;
-  private readonly waiters: (() => void)[] = [];
+  private readonly waiting = new WaitQueue();
   private readonly pauseMs: number;
   private readonly maxPauseMs: number;
 
@@ -54,10 +55,10 @@ export class ThrottleGate {
           if (released) return;
           released = true;
           this.active--;
-          this.wakeOne();
+          this.waiting.wakeOne();
         };
       }
-      await this.waitForTurn(signal);
+      await this.waiting.wait(signal);
     }
   }
 
@@ -78,27 +79,7 @@ export class ThrottleGate {
     if (++this.successesSinceChange >= this.limit) {
       this.limit++;
       this.successesSinceChange = 0;
-      this.wakeOne();
+      this.waiting.wakeOne();
     }
-  }
-
-  private wakeOne(): void {
-    this.waiters.shift()?.();
-  }
-
-  private waitForTurn(signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        const at = this.waiters.indexOf(wake);
-        if (at >= 0) this.waiters.splice(at, 1);
-        reject(signal!.reason);
-      };
-      const wake = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      this.waiters.push(wake);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
   }
 }
