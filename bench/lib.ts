@@ -86,9 +86,12 @@ export function printTable(title: string, header: string[], rows: (string | numb
   for (const row of cells) console.log(row.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  ').trimEnd());
 }
 
+/** The gl-local command as users start it (bin/gl-local passes its Node flags). */
+export const glLocalCommand = join(binDir, 'gl-local');
+
 /** gl-local (the built command) as its own process, keeping its state in `dataDir`. */
 export async function startGlLocal(dataDir: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'src', 'commands', 'gl-local.js'), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(glLocalCommand, ['--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'ignore'] });
   const [url] = await new Promise<string[]>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => resolve([line]));
     child.once('exit', (code) => reject(new Error(`gl-local exited with ${code}`)));

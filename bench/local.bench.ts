@@ -23,7 +23,7 @@ import {
   UploadMultipartPartCommand,
 } from '@aws-sdk/client-glacier';
 import { combineTreeHashes, TreeHasher } from '../src/treehash/tree-hash.js';
-import { mibPerSecond, printTable, repoRoot, scratchDir } from './lib.js';
+import { glLocalCommand, mibPerSecond, printTable, repoRoot, scratchDir } from './lib.js';
 
 const MiB = 1024 * 1024;
 const PART_SIZE = 64 * MiB;
@@ -66,8 +66,8 @@ interface Target {
   url: string;
 }
 
-async function startTarget(name: string, args: string[]): Promise<Target> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startTarget(name: string, command: string, args: string[]): Promise<Target> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const [url] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   return { name, child, url };
 }
@@ -146,9 +146,9 @@ export default async function bench(): Promise<void> {
     return { treeHash, sha256: createHash('sha256').update(part).digest('hex') };
   });
   const targets = [
-    await startTarget('discarding sink', [here, '--sink', 'discard']),
-    await startTarget('hashing sink', [here, '--sink', 'hash']),
-    await startTarget('gl-local', [join(repoRoot, 'dist', 'src', 'commands', 'gl-local.js'), '--data-dir', join(scratch.dir, 'data')]),
+    await startTarget('discarding sink', process.execPath, [here, '--sink', 'discard']),
+    await startTarget('hashing sink', process.execPath, [here, '--sink', 'hash']),
+    await startTarget('gl-local', glLocalCommand, ['--data-dir', join(scratch.dir, 'data')]),
   ];
   const best = new Map<string, number>();
   try {

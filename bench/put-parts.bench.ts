@@ -29,7 +29,7 @@ import {
 } from '@aws-sdk/client-glacier';
 import { glacierBodyChecksums, withUploadHeaders } from '../src/aws/clients.js';
 import { combineTreeHashes, TreeHasher } from '../src/treehash/tree-hash.js';
-import { measureShell, mibPerSecond, printTable, repoRoot, scratchDir } from './lib.js';
+import { glLocalCommand, measureShell, mibPerSecond, printTable, repoRoot, scratchDir } from './lib.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -37,7 +37,6 @@ const PART_SIZE = 64 * MiB;
 const CONCURRENCY = 4;
 const ROUNDS = Number(process.env.GL_BENCH_ROUNDS ?? 3);
 const VAULT = 'bench';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 interface Server {
@@ -45,8 +44,8 @@ interface Server {
   url: string;
 }
 
-async function startServer(args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+async function startServer(command: string, args: string[]): Promise<Server> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   const [url] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   return { child, url };
 }
@@ -146,8 +145,8 @@ export default async function bench(): Promise<void> {
   const one = join(scratch.dir, '1GiB.bin');
   const four = join(scratch.dir, '4GiB.bin');
   await writeData(one, GiB);
-  const glLocal = await startServer([join(repoRoot, 'dist', 'src', 'commands', 'gl-local.js'), '--data-dir', join(scratch.dir, 'data'), '--vault', VAULT]);
-  const sink = await startServer([join(repoRoot, 'dist', 'bench', 'local.bench.js'), '--sink', 'hash']);
+  const glLocal = await startServer(glLocalCommand, ['--data-dir', join(scratch.dir, 'data'), '--vault', VAULT]);
+  const sink = await startServer(process.execPath, [join(repoRoot, 'dist', 'bench', 'local.bench.js'), '--sink', 'hash']);
   try {
     await client(sink.url).send(new CreateVaultCommand({ accountId: '-', vaultName: VAULT }));
     const data = readFileSync(one);
