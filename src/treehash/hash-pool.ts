@@ -173,7 +173,8 @@ export class HashPool {
   private spawn(slot: WorkerSlot): Worker {
     // eval: the worker runs from source text, so it needs no file on disk and no loader;
     // execArgv: [] keeps a parent's TypeScript loader out of a worker that has no TypeScript.
-    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+    // Its garbage is a few small objects per job: a 1 MiB young generation is plenty.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 1 } });
     worker.on('message', (reply: HashReply) => {
       const pending = slot.busy;
       slot.busy = undefined;
