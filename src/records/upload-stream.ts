@@ -24,7 +24,8 @@
 // All hashing runs in worker threads (src/treehash/hash-pool.ts), so the consumer's thread stays
 // free for its own I/O: file parts through hashFileRange, inline leaves through PartHasher.
 // Buffers handed out (`bytes`, `data`) are the consumer's: never reused or changed afterwards,
-// unless the consumer gives them back with `release()`.
+// unless the consumer gives them back with `release()`. With keepData they are shared memory
+// that the workers hash in place, so the consumer must not change them before their part event.
 //
 // Every rule of docs/records.md is checked, and a broken stream stops with an InputError
 // `SOURCE:LINE: what is wrong`: no upload header first, parts out of order, a part not at
@@ -136,12 +137,16 @@ interface OpenArchive {
   inline: InlinePart | undefined;
 }
 
-/** Leaf buffers for kept inline data: given back by the consumer (release), taken for the next leaves. */
+/**
+ * Leaf buffers for kept inline data: given back by the consumer (release), taken for the next
+ * leaves. They are shared memory, so the hashing workers read each leaf where it was decoded:
+ * no copy, and no ring of copies beside the leaves that the part holds anyway.
+ */
 class LeafPool {
   private readonly free: Buffer[] = [];
 
   take(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafeSlow(LEAF_SIZE);
+    return this.free.pop() ?? Buffer.from(new SharedArrayBuffer(LEAF_SIZE));
   }
 
   give(leaves: Buffer[]): void {

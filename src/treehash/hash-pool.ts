@@ -1,16 +1,19 @@
 // A small pool of hashing worker threads shared by everything in the process. Jobs queue in
-// order and go to the first idle worker, except jobs pinned to one worker (the steps of one
-// running SHA-256 must happen in order in one place). Idle workers are unref'd, so the pool
-// never keeps a finished command alive.
+// order and go to the first idle worker, except the jobs of a session (the steps of one running
+// SHA-256 must happen in order in one place), which all run on the worker the session was given:
+// the one with the fewest open sessions, the first on a tie, so that parts hashed one after
+// another (a pipe) keep to one worker and the others are never started. Idle workers are
+// unref'd, so the pool never keeps a finished command alive.
 //
-// Bytes that are not in a file reach the workers through a ring of leaf-sized slots in one
-// SharedArrayBuffer, made once: the caller copies a leaf into a free slot and names the slot in
-// its jobs. Handing each leaf over in its own message would cost a copy too, and leave garbage
-// in workers that allocate so little that they seldom collect it (measured: hundreds of MB).
+// Bytes that are not in a file reach the workers in shared memory (SharedArrayBuffer), named in
+// each job, never copied into a message: a leaf that already lives in shared memory is hashed
+// where it is; any other is first copied into a free slot of a ring of leaf-sized slots, made on
+// first use. Handing each leaf over in its own message would cost a copy, and leave garbage in
+// workers that allocate so little that they seldom collect it (measured: hundreds of MB).
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { hashWorkerMain, type HashJob, type HashReply } from './hash-worker.js';
+import { hashWorkerMain, type HashJob, type HashReply, type SharedBytes } from './hash-worker.js';
 import { LEAF_SIZE } from './tree-hash.js';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -39,6 +42,14 @@ interface WorkerSlot {
   busy: Pending | undefined;
   /** Jobs that must run on this worker, in order. */
   pinned: Pending[];
+  /** Sessions given to this worker and not finished yet. */
+  sessions: number;
+}
+
+/** Bytes in shared memory for a job, and what to call once every job reading them has finished. */
+export interface SharedLeaf {
+  bytes: SharedBytes;
+  release: () => void;
 }
 
 const WORKER_SOURCE = `(${hashWorkerMain.toString()})();`;
@@ -49,52 +60,70 @@ export class HashPool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private nextSession = 1;
+  private readonly sessionSlots = new Map<number, WorkerSlot>();
   private closed = false;
-  private readonly ring: SharedArrayBuffer;
-  private readonly freeRingSlots: number[];
+  private ring: SharedArrayBuffer | undefined;
+  private readonly freeRingSlots: number[] = [];
   private readonly ringWaiters: { resolve: (slot: number) => void; reject: (err: Error) => void }[] = [];
 
   constructor(size = availableParallelism()) {
     this.size = Math.max(1, size);
-    this.workerSlots = Array.from({ length: this.size }, () => ({ worker: undefined, busy: undefined, pinned: [] }));
-    const ringSlots = 2 * this.size + 2;
-    this.ring = new SharedArrayBuffer(ringSlots * LEAF_SIZE);
-    this.freeRingSlots = Array.from({ length: ringSlots }, (_, slot) => slot);
-  }
-
-  /** Copies one leaf (at most 1 MiB) into a free ring slot, waiting for one to free up. */
-  async stage(leaf: Uint8Array): Promise<number> {
-    if (leaf.length > LEAF_SIZE) throw new RangeError(`a ring slot holds one leaf (${LEAF_SIZE} bytes), not ${leaf.length}`);
-    if (this.closed) throw new Error('the hash pool is closed');
-    const slot = this.freeRingSlots.pop() ?? (await new Promise<number>((resolve, reject) => this.ringWaiters.push({ resolve, reject })));
-    new Uint8Array(this.ring, slot * LEAF_SIZE, leaf.length).set(leaf);
-    return slot;
-  }
-
-  /** Gives a ring slot back once every job that reads it has finished. */
-  release(slot: number): void {
-    const waiter = this.ringWaiters.shift();
-    if (waiter) waiter.resolve(slot);
-    else this.freeRingSlots.push(slot);
+    this.workerSlots = Array.from({ length: this.size }, () => ({ worker: undefined, busy: undefined, pinned: [], sessions: 0 }));
   }
 
   /**
-   * Runs one job and resolves with its digest bytes. With `pin`, the job runs on worker
-   * `pin % size` after every job pinned there before it.
+   * One leaf (at most 1 MiB) in shared memory for `leaf` jobs: the leaf itself when it lives in
+   * shared memory (the caller must not change it before the jobs have finished), else a copy
+   * in a free ring slot, waiting for one to free up.
    */
-  run(request: HashJobRequest, pin?: number): Promise<Buffer> {
+  async share(leaf: Uint8Array): Promise<SharedLeaf> {
+    if (leaf.length > LEAF_SIZE) throw new RangeError(`a leaf is at most ${LEAF_SIZE} bytes, not ${leaf.length}`);
+    if (this.closed) throw new Error('the hash pool is closed');
+    if (leaf.buffer instanceof SharedArrayBuffer) return { bytes: { memory: leaf.buffer, offset: leaf.byteOffset, length: leaf.length }, release: () => {} };
+    if (!this.ring) {
+      const slots = 2 * this.size + 2;
+      this.ring = new SharedArrayBuffer(slots * LEAF_SIZE);
+      this.freeRingSlots.push(...Array.from({ length: slots }, (_, slot) => slot));
+    }
+    const ring = this.ring;
+    const slot = this.freeRingSlots.pop() ?? (await new Promise<number>((resolve, reject) => this.ringWaiters.push({ resolve, reject })));
+    new Uint8Array(ring, slot * LEAF_SIZE, leaf.length).set(leaf);
+    return { bytes: { memory: ring, offset: slot * LEAF_SIZE, length: leaf.length }, release: () => this.releaseRingSlot(slot) };
+  }
+
+  /**
+   * Runs one job and resolves with its digest bytes. With `session` (from session()), the job
+   * runs on that session's worker after every job of the session before it; a `final` job ends
+   * the session.
+   */
+  run(request: HashJobRequest, session?: number): Promise<Buffer> {
     if (this.closed) return Promise.reject(new Error('the hash pool is closed'));
+    const slot = session === undefined ? undefined : this.sessionSlots.get(session);
+    if (session !== undefined && !slot) return Promise.reject(new Error(`hash session ${session} is not open`));
+    if (slot && request.op === 'final') {
+      this.sessionSlots.delete(session!);
+      slot.sessions--;
+    }
     return new Promise((resolve, reject) => {
       const pending = { job: { ...request, id: this.nextId++ } as HashJob, resolve, reject };
-      if (pin === undefined) this.queue.push(pending);
-      else this.workerSlots[pin % this.size].pinned.push(pending);
+      if (slot) slot.pinned.push(pending);
+      else this.queue.push(pending);
       this.dispatch();
     });
   }
 
-  /** A fresh session number for `update`/`final` jobs; pin them with the same number. */
+  /** Opens a session for one running SHA-256: `leaf` jobs with it feed it, a `final` job ends it. */
   session(): number {
-    return this.nextSession++;
+    const slot = this.workerSlots.reduce((best, candidate) => (candidate.sessions < best.sessions ? candidate : best));
+    const session = this.nextSession++;
+    slot.sessions++;
+    this.sessionSlots.set(session, slot);
+    return session;
+  }
+
+  /** Worker threads running now. */
+  get running(): number {
+    return this.workerSlots.filter((slot) => slot.worker).length;
   }
 
   /** Starts every worker now, so that they are ready when the first job comes. */
@@ -104,6 +133,12 @@ export class HashPool {
       slot.worker = this.spawn(slot);
       slot.worker.unref();
     }
+  }
+
+  private releaseRingSlot(slot: number): void {
+    const waiter = this.ringWaiters.shift();
+    if (waiter) waiter.resolve(slot);
+    else this.freeRingSlots.push(slot);
   }
 
   /** Stops every worker; queued and running jobs fail. */
@@ -138,7 +173,8 @@ export class HashPool {
   private spawn(slot: WorkerSlot): Worker {
     // eval: the worker runs from source text, so it needs no file on disk and no loader;
     // execArgv: [] keeps a parent's TypeScript loader out of a worker that has no TypeScript.
-    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { ring: this.ring } });
+    // Its garbage is a few small objects per job: a 1 MiB young generation is plenty.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 1 } });
     worker.on('message', (reply: HashReply) => {
       const pending = slot.busy;
       slot.busy = undefined;

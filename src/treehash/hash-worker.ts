@@ -3,12 +3,21 @@
 // caller was loaded from dist/ or from src/*.ts under a TypeScript loader. That is why the
 // function is self-contained: no imports, only `require` of node built-ins.
 
+/** Bytes a worker reads where they are: `length` bytes at `offset` of shared memory. */
+export interface SharedBytes {
+  memory: SharedArrayBuffer;
+  offset: number;
+  length: number;
+}
+
 /** Work for a hashing worker. Byte ranges are [start, end) of an open file descriptor. */
 export type HashJob = { id: number } & (
   | /** The SHA-256 of each 1 MiB leaf of the range, concatenated. */ { op: 'leaves'; fd: number; start: number; end: number }
   | /** One SHA-256 of the whole range. */ { op: 'linear'; fd: number; start: number; end: number }
-  | /** The SHA-256 of `length` bytes in slot `slot` of the shared ring (a leaf that arrived inline). */ { op: 'digest'; slot: number; length: number }
-  | /** Feeds `length` bytes of ring slot `slot` to the running SHA-256 of `session`. */ { op: 'update'; session: number; slot: number; length: number }
+  | /**
+     * The SHA-256 of one leaf that arrived inline, and with `session`, the same bytes fed to that
+     * session's running SHA-256 too (one read of the leaf for both).
+     */ { op: 'leaf'; bytes: SharedBytes; session?: number }
   | /** Finishes the running SHA-256 of `session`. */ { op: 'final'; session: number }
 );
 
@@ -17,7 +26,7 @@ export type HashReply =
   | { id: number; error: { message: string; code?: string; bytesRead?: number } };
 
 export function hashWorkerMain(): void {
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { readSync } = require('node:fs') as typeof import('node:fs');
   const { createHash } = require('node:crypto') as typeof import('node:crypto');
   type Hash = ReturnType<typeof createHash>;
@@ -25,9 +34,8 @@ export function hashWorkerMain(): void {
   // One leaf-sized buffer, reused: it stays in cache and the worker's memory stays flat.
   const buffer = Buffer.allocUnsafeSlow(LEAF);
   const sessions = new Map<number, Hash>();
-  // Leaves that arrive inline are copied by the caller into this shared ring, one leaf per slot.
-  const ring = Buffer.from((workerData as { ring: SharedArrayBuffer }).ring);
-  const inRing = (slot: number, length: number) => ring.subarray(slot * LEAF, slot * LEAF + length);
+  // Both hashes of an inline leaf take it in slices, each read twice while it is in cache.
+  const SLICE = 65536;
 
   // Reads [start, end) leaf by leaf and hands each filled slice to `use`.
   function eachLeaf(fd: number, start: number, end: number, use: (bytes: Buffer) => void): void {
@@ -70,11 +78,18 @@ export function hashWorkerMain(): void {
         eachLeaf(job.fd, job.start, job.end, (bytes) => hash.update(bytes));
         return hash.digest();
       }
-      case 'digest':
-        return createHash('sha256').update(inRing(job.slot, job.length)).digest();
-      case 'update':
-        session(job.session).update(inRing(job.slot, job.length));
-        return new Uint8Array(0);
+      case 'leaf': {
+        const { memory, offset, length } = job.bytes;
+        const bytes = Buffer.from(memory, offset, length);
+        const leaf = createHash('sha256');
+        const linear = job.session === undefined ? undefined : session(job.session);
+        for (let at = 0; at < length; at += SLICE) {
+          const slice = bytes.subarray(at, at + SLICE);
+          leaf.update(slice);
+          linear?.update(slice);
+        }
+        return leaf.digest();
+      }
       case 'final': {
         const digest = session(job.session).digest();
         sessions.delete(job.session);

@@ -173,6 +173,7 @@ t.test('kept leaves given back with release() hold later parts, and the bytes st
     if (event.record.index < 2) event.release!();
   }
   t.equal(at, bytes.length);
+  t.ok(buffers.flat().every((buffer) => buffer instanceof SharedArrayBuffer), 'leaves are shared memory, hashed where they are');
   t.ok([...buffers[0], ...buffers[1]].includes(buffers[2][0]), 'a released leaf holds a later part');
   t.notOk(buffers[3].some((buffer) => buffers[2].includes(buffer)), 'a leaf not given back is never reused');
 });

@@ -1,4 +1,5 @@
-// Parts hashed leaf by leaf in worker threads, through the pool's shared ring.
+// Parts hashed leaf by leaf in worker threads: leaves in shared memory where they are, others
+// through the pool's shared ring.
 
 import t from 'tap';
 import { HashPool } from '../../src/treehash/hash-pool.js';
@@ -29,7 +30,51 @@ for (const size of [1, 2]) {
   });
 }
 
-t.test('the caller may reuse its buffer as soon as add() resolves', async (t) => {
+/** `bytes` cut into 1 MiB leaves, each in shared memory of its own. */
+function sharedLeavesOf(bytes: Buffer): Buffer[] {
+  return leavesOf(bytes).map((leaf) => {
+    const shared = Buffer.from(new SharedArrayBuffer(leaf.length));
+    leaf.copy(shared);
+    return shared;
+  });
+}
+
+t.test('leaves in shared memory are hashed in place: the same hashes as the bytes', async (t) => {
+  const pool = new HashPool(2);
+  t.teardown(() => pool.close());
+  for (const size of [1, MiB, 5 * MiB + 17]) {
+    const bytes = seededBytes(size, size);
+    const hasher = new PartHasher(pool);
+    for (const leaf of sharedLeavesOf(bytes)) await hasher.add(leaf);
+    t.same(await hasher.digest(), new TreeHasher().update(bytes).digest(), `${size} bytes`);
+  }
+  // A view into a larger shared buffer: its own bytes only.
+  const whole = Buffer.from(new SharedArrayBuffer(3 * MiB));
+  seededBytes(3 * MiB, 7).copy(whole);
+  const hasher = new PartHasher(pool);
+  await hasher.add(whole.subarray(MiB, 2 * MiB));
+  await hasher.add(whole.subarray(2 * MiB, 2 * MiB + 100));
+  t.same(await hasher.digest(), new TreeHasher().update(whole.subarray(MiB, 2 * MiB + 100)).digest(), 'views at an offset');
+});
+
+t.test('parts hashed one after another keep to one worker; parts at once spread', async (t) => {
+  const pool = new HashPool(2);
+  t.teardown(() => pool.close());
+  for (let part = 0; part < 3; part++) {
+    const bytes = seededBytes(2 * MiB, 20 + part);
+    const hasher = new PartHasher(pool);
+    for (const leaf of sharedLeavesOf(bytes)) await hasher.add(leaf);
+    t.same(await hasher.digest(), new TreeHasher().update(bytes).digest(), `part ${part}`);
+  }
+  t.equal(pool.running, 1, 'one worker started for parts in sequence');
+  const [a, b] = [new PartHasher(pool), new PartHasher(pool)];
+  await a.add(seededBytes(MiB, 30));
+  await b.add(seededBytes(MiB, 31));
+  await Promise.all([a.digest(), b.digest()]);
+  t.equal(pool.running, 2, 'two parts open at once use both workers');
+});
+
+t.test('the caller may reuse a buffer that is not shared memory as soon as add() resolves', async (t) => {
   const pool = new HashPool(2);
   t.teardown(() => pool.close());
   const bytes = seededBytes(9 * MiB, 3);
