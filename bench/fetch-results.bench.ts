@@ -115,7 +115,7 @@ export default async function fetchResultsBench(): Promise<void> {
       total,
     );
   } finally {
-    local.stop();
+    await local.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
     scratch.remove();
   }

@@ -1,7 +1,8 @@
 // Shared pieces for benchmarks: run a shell pipeline, time it, read each stage's peak RSS.
 // Benchmarks compare against a baseline measured in the same run and report ratios.
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,14 +90,34 @@ export function printTable(title: string, header: string[], rows: (string | numb
 /** The gl-local command as users start it (bin/gl-local passes its Node flags). */
 export const glLocalCommand = join(binDir, 'gl-local');
 
-/** gl-local (the built command) as its own process, keeping its state in `dataDir`. */
-export async function startGlLocal(dataDir: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(glLocalCommand, ['--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const [url] = await new Promise<string[]>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve([line]));
-    child.once('exit', (code) => reject(new Error(`gl-local exited with ${code}`)));
+/** A server in its own process that printed its URL as its first line of output. */
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  /** SIGTERM, then resolves once it has exited. */
+  stop: () => Promise<void>;
+}
+
+export async function startServerProcess(command: string, args: string[]): Promise<ServerProcess> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code} before printing its URL`)));
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  const exited = once(child, 'exit');
+  return {
+    child,
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** gl-local (the built command) as its own process, keeping its state in `dataDir`. */
+export function startGlLocal(dataDir: string, args: string[] = []): Promise<ServerProcess> {
+  return startServerProcess(glLocalCommand, ['--data-dir', dataDir, ...args]);
 }
 
 export function shellQuote(arg: string): string {

@@ -6,14 +6,13 @@
 //
 // Also runnable as a sink: `node dist/bench/local.bench.js --sink discard|hash` prints its URL.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
   CompleteMultipartUploadCommand,
@@ -23,7 +22,7 @@ import {
   UploadMultipartPartCommand,
 } from '@aws-sdk/client-glacier';
 import { combineTreeHashes, TreeHasher } from '../src/treehash/tree-hash.js';
-import { glLocalCommand, mibPerSecond, printTable, repoRoot, scratchDir } from './lib.js';
+import { glLocalCommand, mibPerSecond, printTable, scratchDir, startServerProcess, type ServerProcess } from './lib.js';
 
 const MiB = 1024 * 1024;
 const PART_SIZE = 64 * MiB;
@@ -60,16 +59,10 @@ async function runSink(kind: SinkKind): Promise<void> {
   process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
 }
 
-interface Target {
-  name: string;
-  child: ChildProcess;
-  url: string;
-}
+type Target = ServerProcess & { name: string };
 
 async function startTarget(name: string, command: string, args: string[]): Promise<Target> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [url] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return { name, child, url };
+  return { name, ...(await startServerProcess(command, args)) };
 }
 
 function peakRss(child: ChildProcess): number {
@@ -173,10 +166,7 @@ export default async function bench(): Promise<void> {
     );
     console.log(`goal: gl-local within 1.5x of the hashing sink; measured ${(best.get('gl-local')! / hashing).toFixed(2)}x`);
   } finally {
-    for (const target of targets) {
-      target.child.kill('SIGTERM');
-      await once(target.child, 'exit');
-    }
+    for (const target of targets) await target.stop();
     scratch.remove();
   }
 }

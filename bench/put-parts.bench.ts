@@ -12,12 +12,10 @@
 //
 // GL_BENCH_ROUNDS=N sets the rounds (default 3); GL_BENCH_SKIP_4GIB=1 leaves out the 4 GiB runs.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import {
   CompleteMultipartUploadCommand,
@@ -29,7 +27,7 @@ import {
 } from '@aws-sdk/client-glacier';
 import { glacierBodyChecksums, withUploadHeaders } from '../src/aws/clients.js';
 import { combineTreeHashes, TreeHasher } from '../src/treehash/tree-hash.js';
-import { glLocalCommand, measureShell, mibPerSecond, printTable, repoRoot, scratchDir } from './lib.js';
+import { measureShell, mibPerSecond, printTable, repoRoot, scratchDir, startGlLocal, startServerProcess, type ServerProcess } from './lib.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -38,22 +36,6 @@ const CONCURRENCY = 4;
 const ROUNDS = Number(process.env.GL_BENCH_ROUNDS ?? 3);
 const VAULT = 'bench';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-}
-
-async function startServer(command: string, args: string[]): Promise<Server> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  const [url] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return { child, url };
-}
-
-async function stopServer(server: Server): Promise<void> {
-  server.child.kill('SIGTERM');
-  await once(server.child, 'exit');
-}
 
 function client(url: string): GlacierClient {
   return new GlacierClient({ region: 'us-east-1', endpoint: url, credentials: CREDENTIALS, maxAttempts: 1, bodyChecksumGenerator: glacierBodyChecksums });
@@ -80,13 +62,13 @@ interface Run {
 }
 
 /** CPU seconds a server process has used so far (utime + stime from /proc, in clock ticks of 1/100 s). */
-function serverCpu(server: Server): number {
+function serverCpu(server: ServerProcess): number {
   const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** The transport limit: 1 GiB of parts sent from memory with their hashes known, CONCURRENCY at once. */
-async function sendFromMemory(server: Server, parts: Buffer[], hashes: { treeHash: string; sha256: string }[]): Promise<Run> {
+async function sendFromMemory(server: ServerProcess, parts: Buffer[], hashes: { treeHash: string; sha256: string }[]): Promise<Run> {
   const glacier = client(server.url);
   const cpu = process.cpuUsage();
   const serverStart = serverCpu(server);
@@ -121,7 +103,7 @@ async function sendFromMemory(server: Server, parts: Buffer[], hashes: { treeHas
 }
 
 /** Runs one gl-put-parts pipeline; returns its time, CPU and gl-put-parts' peak RSS, and deletes what it stored. */
-async function putParts(server: Server, dir: string, producer: string): Promise<Run> {
+async function putParts(server: ServerProcess, dir: string, producer: string): Promise<Run> {
   const ledger = join(dir, 'ledger.ndjson');
   const cpuFile = join(dir, 'cpu');
   const serverStart = serverCpu(server);
@@ -145,8 +127,8 @@ export default async function bench(): Promise<void> {
   const one = join(scratch.dir, '1GiB.bin');
   const four = join(scratch.dir, '4GiB.bin');
   await writeData(one, GiB);
-  const glLocal = await startServer(glLocalCommand, ['--data-dir', join(scratch.dir, 'data'), '--vault', VAULT]);
-  const sink = await startServer(process.execPath, [join(repoRoot, 'dist', 'bench', 'local.bench.js'), '--sink', 'hash']);
+  const glLocal = await startGlLocal(join(scratch.dir, 'data'), ['--vault', VAULT]);
+  const sink = await startServerProcess(process.execPath, [join(repoRoot, 'dist', 'bench', 'local.bench.js'), '--sink', 'hash']);
   try {
     await client(sink.url).send(new CreateVaultCommand({ accountId: '-', vaultName: VAULT }));
     const data = readFileSync(one);
@@ -207,8 +189,8 @@ export default async function bench(): Promise<void> {
     console.log(`goal: pipe path >= 0.60x the file path; measured ${(seconds(file1) / seconds(pipe1)).toFixed(2)}x`);
     console.log(`goal: peak RSS <= ${(limit / MiB).toFixed(0)} MiB at 1 GiB${rssRows.length > 1 ? ' and 4 GiB' : ''}; measured ${(peak / MiB).toFixed(0)} MiB at most`);
   } finally {
-    await stopServer(glLocal);
-    await stopServer(sink);
+    await glLocal.stop();
+    await sink.stop();
     scratch.remove();
   }
 }

@@ -104,7 +104,7 @@ export default async function retrieveBench(): Promise<void> {
       SIZE,
     );
   } finally {
-    local.stop();
+    await local.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
     scratch.remove();
   }
