@@ -13,7 +13,12 @@ export interface SharedBytes {
 /** Work for a hashing worker. Byte ranges are [start, end) of an open file descriptor. */
 export type HashJob = { id: number } & (
   | /** The SHA-256 of each 1 MiB leaf of the range, concatenated. */ { op: 'leaves'; fd: number; start: number; end: number }
-  | /** One SHA-256 of the whole range. */ { op: 'linear'; fd: number; start: number; end: number }
+  | /** The same leaf digests, then the SHA-256 of the whole range, from one read of it. */ {
+      op: 'leavesAndLinear';
+      fd: number;
+      start: number;
+      end: number;
+    }
   | /**
      * The SHA-256 of one leaf that arrived inline, and with `session`, the same bytes fed to that
      * session's running SHA-256 too (one read of the leaf for both).
@@ -34,7 +39,7 @@ export function hashWorkerMain(): void {
   // One leaf-sized buffer, reused: it stays in cache and the worker's memory stays flat.
   const buffer = Buffer.allocUnsafeSlow(LEAF);
   const sessions = new Map<number, Hash>();
-  // Both hashes of an inline leaf take it in slices, each read twice while it is in cache.
+  // Both hashes of a leaf take it in slices, each read twice while it is in cache.
   const SLICE = 65536;
 
   // Reads [start, end) leaf by leaf and hands each filled slice to `use`.
@@ -57,6 +62,17 @@ export function hashWorkerMain(): void {
     }
   }
 
+  // The SHA-256 of one leaf, its bytes fed to `linear` too.
+  function hashBoth(bytes: Buffer, linear: Hash | undefined): Buffer {
+    const leaf = createHash('sha256');
+    for (let at = 0; at < bytes.length; at += SLICE) {
+      const slice = bytes.subarray(at, at + SLICE);
+      leaf.update(slice);
+      linear?.update(slice);
+    }
+    return leaf.digest();
+  }
+
   function session(id: number): Hash {
     let hash = sessions.get(id);
     if (!hash) sessions.set(id, (hash = createHash('sha256')));
@@ -73,22 +89,20 @@ export function hashWorkerMain(): void {
         });
         return digests;
       }
-      case 'linear': {
-        const hash = createHash('sha256');
-        eachLeaf(job.fd, job.start, job.end, (bytes) => hash.update(bytes));
-        return hash.digest();
+      case 'leavesAndLinear': {
+        const leaves = Math.ceil((job.end - job.start) / LEAF);
+        const digests = Buffer.allocUnsafe(32 * (leaves + 1));
+        const linear = createHash('sha256');
+        let at = 0;
+        eachLeaf(job.fd, job.start, job.end, (bytes) => {
+          at += hashBoth(bytes, linear).copy(digests, at);
+        });
+        linear.digest().copy(digests, at);
+        return digests;
       }
       case 'leaf': {
         const { memory, offset, length } = job.bytes;
-        const bytes = Buffer.from(memory, offset, length);
-        const leaf = createHash('sha256');
-        const linear = job.session === undefined ? undefined : session(job.session);
-        for (let at = 0; at < length; at += SLICE) {
-          const slice = bytes.subarray(at, at + SLICE);
-          leaf.update(slice);
-          linear?.update(slice);
-        }
-        return leaf.digest();
+        return hashBoth(Buffer.from(memory, offset, length), job.session === undefined ? undefined : session(job.session));
       }
       case 'final': {
         const digest = session(job.session).digest();

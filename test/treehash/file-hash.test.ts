@@ -1,6 +1,7 @@
 // The worker-thread file hasher: it runs from src/*.ts under tap's TypeScript loader (this file)
 // as well as from dist/ (the command tests), and it fails clearly on files it cannot hash.
 
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
@@ -21,10 +22,31 @@ t.test('a private pool of one worker gives the same hashes, and closes', async (
   await t.rejects(hashFileRange(path, 0, 1, { pool }), /closed/);
 });
 
+t.test('both hashes of ranges anywhere in a file, from one read', async (t) => {
+  const dir = scratch(t);
+  const input = seededBytes(8 * MiB + 5, 11);
+  const path = writeFile(dir, 'f', input);
+  const ranges = [
+    [0, 1],
+    [7, MiB],
+    [MiB, MiB + 1],
+    [3, 5 * MiB + 17],
+    [0, input.length],
+  ];
+  for (const [start, size] of ranges) {
+    const bytes = input.subarray(start, start + size);
+    const hashes = await hashFileRange(path, start, size);
+    t.same(hashes, { treeHash: treeHash(bytes), sha256: createHash('sha256').update(bytes).digest('hex') }, `bytes ${start}-${start + size - 1}`);
+    t.same(await hashFileRange(path, start, size, { linear: false }), { treeHash: hashes.treeHash }, 'the tree hash alone agrees');
+  }
+});
+
 t.test('files that cannot be hashed', async (t) => {
   const dir = scratch(t);
   const path = writeFile(dir, 'short', Buffer.alloc(1000, 1));
-  await t.rejects(hashFileRange(path, 0, 1001), { code: 'SHORT_FILE', message: `${path}: the file ends at byte 1000, before the end of bytes 0-1000 (changed since it was chunked?)` });
+  const short = { code: 'SHORT_FILE', message: `${path}: the file ends at byte 1000, before the end of bytes 0-1000 (changed since it was chunked?)` };
+  await t.rejects(hashFileRange(path, 0, 1001), short);
+  await t.rejects(hashFileRange(path, 0, 1001, { linear: false }), short);
   await t.rejects(hashFileRange(join(dir, 'missing'), 0, 1), { code: 'ENOENT' });
   mkdirSync(join(dir, 'sub'));
   await t.rejects(hashFileRange(join(dir, 'sub'), 0, 1), { code: 'NOT_A_FILE', message: /is a directory/ });
