@@ -2,10 +2,10 @@
 // plus --region, --profile and --endpoint-url. AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_GLACIER and
 // AWS_ENDPOINT_URL_S3 are read by the SDK itself.
 
-import { GlacierClient, type GlacierClientConfig } from '@aws-sdk/client-glacier';
+import type { GlacierClient, GlacierClientConfig } from '@aws-sdk/client-glacier';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createRequire } from 'node:module';
 import type { BuildMiddleware, MiddlewareStack } from '@smithy/types';
+import { requireCommonJs } from '../require-commonjs.js';
 import { TreeHasher } from '../treehash/tree-hash.js';
 
 export interface AwsSettings {
@@ -76,6 +76,7 @@ const silentLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} 
 
 export function createGlacierClient(settings: AwsSettings, options: ClientOptions = {}): GlacierClient {
   quietSdkVersionWarning();
+  const { GlacierClient } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
   return new GlacierClient({
     region: settings.region,
     profile: settings.profile,
@@ -87,12 +88,10 @@ export function createGlacierClient(settings: AwsSettings, options: ClientOption
   });
 }
 
-/** Loaded on first use: the S3 SDK takes a few tenths of a second to load, which commands that only talk to Glacier (gl-put-parts) need not pay. */
-const loadS3 = () => (createRequire(import.meta.url)('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client;
-
 export function createS3Client(settings: AwsSettings, options: ClientOptions = {}): S3Client {
   quietSdkVersionWarning();
-  const S3Client = loadS3();
+  // Loaded here, on first use: commands that only talk to Glacier need not pay for it.
+  const { S3Client } = requireCommonJs('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   const endpointOverridden = Boolean(settings.endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
   return new S3Client({
     region: settings.region,

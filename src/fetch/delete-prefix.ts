@@ -1,9 +1,12 @@
 // Removing a job's output from S3: every object under its output path (job.txt, results/,
 // manifests, errors/), listed page by page and deleted a thousand at a time.
 
-import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { requireCommonJs } from '../require-commonjs.js';
 import { PipesError } from '../errors.js';
 import { retried, type RequestOptions } from './s3-requests.js';
+
+const { DeleteObjectsCommand, ListObjectsV2Command } = requireCommonJs('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 /** Deletes every object whose key starts with `prefix`; resolves with how many there were. */
 export async function deletePrefix(s3: S3Client, bucket: string, prefix: string, options: RequestOptions): Promise<number> {

@@ -10,10 +10,13 @@
 // checked once its last range is in: a mismatch then fails the read (DamagedObjectError) before
 // that last range is handed out; the ranges before it are already gone downstream.
 
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { requireCommonJs } from '../require-commonjs.js';
 import { orderedMap } from '../jobs/ordered-map.js';
 import { objectCheck, ObjectVerifier, type ObjectCheck } from './object-check.js';
 import { readExactly, retried, s3Uri, type RequestOptions, type S3ObjectRef } from './s3-requests.js';
+
+const { GetObjectCommand, HeadObjectCommand } = requireCommonJs('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 export interface ObjectChunksOptions extends RequestOptions {
   /** Bytes per ranged GET (default 16 MiB). */

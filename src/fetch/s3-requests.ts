@@ -3,10 +3,13 @@
 // runs for an hour must not fail on one bad request. The S3 client itself should not retry
 // (createS3Client(settings, { maxAttempts: 1 })), so the waits are ours and predictable.
 
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { requireCommonJs } from '../require-commonjs.js';
 import { httpStatus, isRetryable } from '../aws/errors.js';
 import { withRetries } from '../aws/retry.js';
 import { DamagedObjectError } from './object-check.js';
+
+const { GetObjectCommand } = requireCommonJs('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 /** An object in S3. */
 export interface S3ObjectRef {

@@ -1,9 +1,12 @@
 // Starting inventory-retrieval jobs (glacier-api.md §2.13): one per vault, described by a `job`
 // record that gl-fetch-results turns into the vault's archive records.
 
-import { InitiateJobCommand, type GlacierClient, type InventoryRetrievalJobInput } from '@aws-sdk/client-glacier';
+import type { GlacierClient, InventoryRetrievalJobInput } from '@aws-sdk/client-glacier';
+import { requireCommonJs } from '../require-commonjs.js';
 import { PipesError } from '../errors.js';
 import { RECORD_VERSION, type JobRecord } from '../records/types.js';
+
+const { InitiateJobCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
 
 export interface InventoryJobSpec {
   /** Glacier's default is JSON. */

@@ -2,12 +2,15 @@
 // byte range, each described by a `job` record that carries what gl-fetch-results needs to
 // verify the bytes: the range, and the ledger's tree hash and size of the archive.
 
-import { InitiateJobCommand, type GlacierClient } from '@aws-sdk/client-glacier';
+import type { GlacierClient } from '@aws-sdk/client-glacier';
+import { requireCommonJs } from '../require-commonjs.js';
 import { PipesError } from '../errors.js';
 import { RECORD_VERSION, type ArchiveRecord, type JobRecord } from '../records/types.js';
 import { formatRange, retrievalRange } from '../retrieve/ranges.js';
 import type { Tier } from './select-job.js';
 import { userFields } from './user-fields.js';
+
+const { InitiateJobCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
 
 export interface RetrievalJobSpec {
   /** Default Standard (Glacier's default). */

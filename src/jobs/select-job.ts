@@ -2,12 +2,15 @@
 // InitiateJob (the SQL with the project's engine, the 512-byte output location, the description),
 // then one job per archive, each described by a `job` record (docs/records.md).
 
-import { InitiateJobCommand, type GlacierClient, type JobParameters } from '@aws-sdk/client-glacier';
+import type { GlacierClient, JobParameters } from '@aws-sdk/client-glacier';
+import { requireCommonJs } from '../require-commonjs.js';
 import { PipesError } from '../errors.js';
 import { descriptionProblem } from '../records/limits.js';
 import { RECORD_VERSION, type JobRecord } from '../records/types.js';
 import { compileSelect, selectParameters, type CompiledSelect, type CsvInputSerialization, type CsvOutputSerialization } from '../select/index.js';
 import { jobOutputPath, outputLocationProblem } from './output-location.js';
+
+const { InitiateJobCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
 
 export type Tier = 'Expedited' | 'Standard' | 'Bulk';
 export const TIERS: readonly Tier[] = ['Expedited', 'Standard', 'Bulk'];

@@ -3,11 +3,14 @@
 // for make and cron), where an unfinished job is JobNotReadyError (exit status 75).
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DescribeJobCommand, type GlacierClient, type GlacierJobDescription } from '@aws-sdk/client-glacier';
+import type { GlacierClient, GlacierJobDescription } from '@aws-sdk/client-glacier';
+import { requireCommonJs } from '../require-commonjs.js';
 import { describeAwsError } from '../aws/errors.js';
 import { withRetries } from '../aws/retry.js';
 import { EXIT, PipesError } from '../errors.js';
 import { orderedMap } from './ordered-map.js';
+
+const { DescribeJobCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
 
 /** What names a job to Glacier. */
 export interface JobRef {

@@ -4,8 +4,10 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { requireCommonJs } from '../require-commonjs.js';
 import { NodeSha256 } from './sha256-constructor.js';
+
+const { SignatureV4 } = requireCommonJs('@smithy/signature-v4') as typeof import('@smithy/signature-v4');
 
 export interface Authorization {
   accessKeyId: string;

@@ -4,13 +4,16 @@
 // cut short or fails on the network is fetched again (with backoff), so a damaged piece never
 // leaves here. Pieces are read into `concurrency + 1` buffers used over and over.
 
-import { GetJobOutputCommand, type GlacierClient } from '@aws-sdk/client-glacier';
+import type { GlacierClient } from '@aws-sdk/client-glacier';
+import { requireCommonJs } from '../require-commonjs.js';
 import { withRetries } from '../aws/retry.js';
 import { PipesError } from '../errors.js';
 import { isRetryableRead, readExactly, type RequestOptions } from '../fetch/s3-requests.js';
 import { orderedMap } from '../jobs/ordered-map.js';
 import { isTreeHashAligned, TreeHasher } from '../treehash/tree-hash.js';
 import { downloadPieces, formatRange, type ByteRange } from './ranges.js';
+
+const { GetJobOutputCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
 
 /** What to download: a finished archive-retrieval job and the archive range it retrieved. */
 export interface RetrievalSource {

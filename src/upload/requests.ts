@@ -4,15 +4,8 @@
 // maxAttempts: 1: these retries are the only ones, for stream bodies and for everything else.
 // A call that fails for good throws a RequestError: one line naming the call and what it was for.
 
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  InitiateMultipartUploadCommand,
-  ListPartsCommand,
-  UploadArchiveCommand,
-  UploadMultipartPartCommand,
-  type GlacierClient,
-} from '@aws-sdk/client-glacier';
+import type { GlacierClient } from '@aws-sdk/client-glacier';
+import { requireCommonJs } from '../require-commonjs.js';
 import type { Readable } from 'node:stream';
 import { withUploadHeaders } from '../aws/clients.js';
 import { awsErrorCode, describeAwsError } from '../aws/errors.js';
@@ -20,6 +13,8 @@ import { withRetries } from '../aws/retry.js';
 import type { ThrottleGate } from '../aws/throttle-gate.js';
 import { PipesError } from '../errors.js';
 import { openPartBody, type PartSource } from './part-body.js';
+
+const { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, InitiateMultipartUploadCommand, ListPartsCommand, UploadArchiveCommand, UploadMultipartPartCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
 
 export interface RetryEvent {
   operation: string;
