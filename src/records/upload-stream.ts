@@ -4,7 +4,8 @@
 //   readUploadStream(input, options) -> AsyncGenerator<UploadEvent>
 //
 // One event per record, in input order; pulling the next event is what reads more input, so a
-// consumer that pulls one part at a time gets backpressure all the way up the pipe.
+// consumer that pulls one part at a time gets backpressure all the way up the pipe. (File parts
+// are read a record or so ahead, one per hashing worker, so that they are hashed side by side.)
 //
 //   { kind: 'upload', record, line, raw }                 an archive begins
 //   { kind: 'data',   record, bytes, upload, line, raw }   one inline leaf (bytes decoded)
@@ -48,7 +49,7 @@
 
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import type { HashPool } from '../treehash/hash-pool.js';
+import { quietly, sharedHashPool, type HashPool } from '../treehash/hash-pool.js';
 import { hashFileRange } from '../treehash/file-hash.js';
 import { PartHasher } from '../treehash/part-hasher.js';
 import { combineDigests, LEAF_SIZE } from '../treehash/tree-hash.js';
@@ -160,6 +161,11 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
   const leaves = options.keepData ? new LeafPool() : undefined;
   let archive: OpenArchive | undefined;
   let lastLine = 0;
+  // File parts whose hashing has begun, in order: the next one is hashed while the consumer is
+  // busy with this one, so that every worker has a part (one part is one worker's job). Only
+  // records are read ahead, never bytes; any other record waits until these are handed out.
+  const hashing: Promise<UploadPartEvent>[] = [];
+  const lookahead = (options.pool ?? sharedHashPool()).size;
 
   try {
     for await (const item of readRecords(input, { source, maxLineBytes: options.maxLineBytes, reuseLines: options.reuseLines, dataBuffer: leaves && (() => leaves.take()) })) {
@@ -167,6 +173,8 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
       lastLine = item.line;
       const problem: Problem = (reason) => new InputError(source, item.line, reason);
       const { record } = item;
+      const filePart = record.type === 'part' && (record as PartRecord).file !== undefined;
+      if (!filePart) while (hashing.length > 0) yield await hashing.shift()!;
       switch (record.type) {
         case 'upload': {
           if (archive) throw problem(`upload record inside archive "${archive.upload.name}" (begun at line ${archive.line}, no end record yet)`);
@@ -183,7 +191,13 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
         }
         case 'part': {
           if (!archive) throw problem('part record before any upload record');
-          yield await acceptPart(archive, item, problem, { hashFiles, pool: options.pool, signal: options.signal, leaves });
+          const event = acceptPart(archive, item, problem, { hashFiles, pool: options.pool, signal: options.signal, leaves });
+          if (!filePart) {
+            yield await event;
+            break;
+          }
+          hashing.push(quietly(event));
+          if (hashing.length >= lookahead) yield await hashing.shift()!;
           break;
         }
         case 'end': {
@@ -196,6 +210,7 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
           yield { kind: 'other', record, line: item.line, raw: item.raw };
       }
     }
+    while (hashing.length > 0) yield await hashing.shift()!;
     if (archive) {
       throw new InputError(
         source,
@@ -254,34 +269,37 @@ async function acceptPart(
   const declared = archive.upload.size;
   if (declared !== null && start + size > declared) throw problem(`part ${index} ends at byte ${start + size}, past the archive size ${declared} in the upload record`);
 
-  let treeHash = record.treeHash;
-  let sha256 = record.sha256;
-  let verified = false;
-  let data: Buffer[] | undefined;
   const inline = archive.inline;
   if (record.file === undefined) {
     if (!inline) throw problem(`inline part ${index} (no "file") has no data records before it`);
     if (inline.received !== size) throw problem(`part ${index} is ${size} bytes but its data records carry ${inline.received}`);
     archive.inline = undefined;
+  } else if (inline) throw problem(`part ${index} names a file, but data records for it came before it`);
+  // The archive moves on before this part's hash is known: the next record is checked against
+  // it while the hash is computed. The part's digest takes its place in order once known.
+  archive.nextPart++;
+  archive.received += size;
+  archive.shortPart = size < partSize ? size : undefined;
+  const digests = archive.partDigests;
+  const place = digests ? digests.push(Buffer.alloc(0)) - 1 : -1;
+
+  let treeHash = record.treeHash;
+  let sha256 = record.sha256;
+  let verified = false;
+  let data: Buffer[] | undefined;
+  if (inline) {
     const hashes = await inline.hasher.digest();
     ({ treeHash, sha256 } = checkHashes(record, hashes.treeHash, hashes.sha256, problem));
     verified = true;
     data = inline.data;
-  } else {
-    if (inline) throw problem(`part ${index} names a file, but data records for it came before it`);
-    if (options.hashFiles) {
-      const hashes = await hashFileRange(record.file, start, size, { pool: options.pool, signal: options.signal }).catch((err: unknown) => {
-        throw options.signal?.aborted ? err : problem(`part ${index}: ${fileProblem(err, record.file!)}`);
-      });
-      ({ treeHash, sha256 } = checkHashes(record, hashes.treeHash, hashes.sha256!, problem));
-      verified = true;
-    }
+  } else if (options.hashFiles) {
+    const hashes = await hashFileRange(record.file!, start, size, { pool: options.pool, signal: options.signal }).catch((err: unknown) => {
+      throw options.signal?.aborted ? err : problem(`part ${index}: ${fileProblem(err, record.file!)}`);
+    });
+    ({ treeHash, sha256 } = checkHashes(record, hashes.treeHash, hashes.sha256!, problem));
+    verified = true;
   }
-
-  archive.nextPart++;
-  archive.received += size;
-  archive.shortPart = size < partSize ? size : undefined;
-  if (archive.partDigests && treeHash) archive.partDigests.push(Buffer.from(treeHash, 'hex'));
+  if (digests && treeHash) digests[place] = Buffer.from(treeHash, 'hex');
   else archive.partDigests = undefined;
   const release = data && options.leaves ? once(() => options.leaves!.give(data!)) : undefined;
   return { kind: 'part', record, upload: archive.upload, treeHash, sha256, verified, data, release, line: item.line, raw: item.raw };
