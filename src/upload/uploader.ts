@@ -7,8 +7,9 @@
 //   slot (and, inline, its bytes) until Glacier acknowledged it, so at most `concurrency` parts
 //   are read and not yet stored, and the input is read only when there is room (backpressure
 //   reaches the producer). File parts stream from disk.
-// * Each archive: InitiateMultipartUpload at its `upload` record, parts as they come (several at
-//   once), CompleteMultipartUpload with the archive tree hash at its `end` record. An archive whose
+// * Each archive: InitiateMultipartUpload at its `upload` record (the first parts are read and
+//   hashed while it is answered), parts as they come (several at once), CompleteMultipartUpload
+//   with the archive tree hash at its `end` record. An archive whose
 //   size is known and fits in one part goes up with one UploadArchive at its `end` record.
 // * Resume (`previous`, the journal of an interrupted run): archive n of the input is archive n of
 //   the journal. An archive already completed is not sent again (its ledger record is written if
@@ -119,6 +120,8 @@ interface OpenArchive {
   mode: Mode;
   previous: JournaledArchive | undefined;
   uploadId: string | undefined;
+  /** The InitiateMultipartUpload under way (it sets uploadId): parts, the end and a stop wait for it. */
+  initiating: Promise<void> | undefined;
   /** Resumed uploads: the parts Glacier holds that the input has not reached yet, by first byte. */
   held: Map<number, ListedPart>;
   tasks: Set<Promise<void>>;
@@ -214,6 +217,7 @@ class ArchiveUploader {
       mode: 'multipart',
       previous,
       uploadId: undefined,
+      initiating: undefined,
       held: new Map(),
       tasks: new Set(),
       single: undefined,
@@ -233,12 +237,20 @@ class ArchiveUploader {
     if (archive.mode === 'multipart' && !archive.uploadId) {
       if (upload.size !== null && upload.size <= upload.partSize) archive.mode = 'single';
       else {
-        archive.uploadId = await this.requests.initiate(upload.partSize, description, `archive "${upload.name}"`, { signal: this.halt });
-        await this.options.journal?.append({ step: 'initiated', archive: ordinal, name: upload.name, partSize: upload.partSize, description, uploadId: archive.uploadId });
+        // Not waited for here: the round trip (and the client's first-request setup) overlaps
+        // with reading and hashing the first parts, which are sent once it is done.
+        archive.initiating = this.initiate(archive);
+        archive.initiating.catch((err: unknown) => this.fail(err));
       }
     }
     this.options.observer?.archiveStarted?.({ archive: ordinal, name: upload.name, size: upload.size, partSize: upload.partSize, resumed: previous !== undefined });
     return archive;
+  }
+
+  private async initiate(archive: OpenArchive): Promise<void> {
+    const { upload, ordinal, description } = archive;
+    archive.uploadId = await this.requests.initiate(upload.partSize, description, `archive "${upload.name}"`, { signal: this.halt });
+    await this.options.journal?.append({ step: 'initiated', archive: ordinal, name: upload.name, partSize: upload.partSize, description, uploadId: archive.uploadId });
   }
 
   /** Archive n of the input must be archive n of the journal. */
@@ -323,9 +335,10 @@ class ArchiveUploader {
       this.options.observer?.partStored?.({ archive: archive.ordinal, index: part.index, size: part.size, skipped: true });
       return;
     }
-    const uploadId = archive.uploadId!;
     const task = (async () => {
       try {
+        await archive.initiating;
+        const uploadId = archive.uploadId!;
         await this.requests.uploadPart(uploadId, part.start, source, hashes, what, { signal: this.halt, onBytes: this.onBytes });
         // Glacier has read every byte: the leaves can hold a later part.
         event.release?.();
@@ -346,6 +359,7 @@ class ArchiveUploader {
   private async finishArchive(size: number, treeHash: string, line: number): Promise<void> {
     const archive = this.current!;
     const { upload, ordinal } = archive;
+    await archive.initiating;
     await Promise.all(archive.tasks);
     this.halt.throwIfAborted();
     const journal = this.options.journal;
@@ -454,6 +468,7 @@ class ArchiveUploader {
     this.fail(reason);
     const archive = this.current;
     if (!archive) return new UploadStopped(reason, undefined, undefined);
+    await archive.initiating?.catch(() => {});
     await Promise.all(archive.tasks);
     if (!archive.uploadId || archive.mode === 'recomplete') return new UploadStopped(reason, undefined, undefined);
 

@@ -17,7 +17,7 @@ import { LedgerNotWritten, putArchives, UploadStopped, type PutArchivesOptions }
 import { MiB, scratch, seededBytes, writeFile } from '../helpers/data.js';
 import { glacierClient, withLocal } from '../helpers/local.js';
 import { quote, sh } from '../helpers/shell.js';
-import { createVault, openUploads, partKey, requestsFor, retrieve, sha256 } from './helpers.js';
+import { createVault, glTreehash, openUploads, partKey, requestsFor, retrieve, sha256 } from './helpers.js';
 
 async function chunked(script: string): Promise<Buffer> {
   const result = await sh(script);
@@ -202,4 +202,40 @@ t.test('an earlier Complete whose answer was lost is completed again; an UploadA
   t.equal(requestsFor(server, 'UploadMultipartPart', undefined, from).length, 0);
   t.match(warnings, [/^archive ".*small\.bin": the earlier run's UploadArchive got no answer, so the vault may hold that archive without a ledger record \(tree hash [0-9a-f]{64}, 10 bytes\); storing it again$/]);
   t.not(again[1].archiveId, ledger[1].archiveId, 'the small archive was stored again');
+});
+
+t.test('the first part is read and hashed while InitiateMultipartUpload is answered', async (t) => {
+  const { server, dir } = await setUp(t);
+  const bytes = seededBytes(3 * MiB, 4);
+  const input = await chunked(`gl-chunk --part-size 1MiB --name in.bin < ${quote(writeFile(dir, 'in.bin', bytes))}`);
+  const order: string[] = [];
+  let partRead!: () => void;
+  // If the uploader waited for the answer before reading on, only this guard would end the wait.
+  const firstPart = new Promise<void>((resolve) => {
+    partRead = resolve;
+    setTimeout(resolve, 10_000).unref();
+  });
+  const ledger: ArchiveRecord[] = [];
+  const base = options(server, ledger);
+  const requests = base.requests;
+  const initiate = requests.initiate.bind(requests);
+  requests.initiate = async (...args) => {
+    await firstPart;
+    order.push('initiate answered');
+    return initiate(...args);
+  };
+  async function* watched() {
+    for await (const event of events(input)) {
+      if (event.kind === 'part') {
+        order.push(`part ${event.record.index} hashed`);
+        partRead();
+      }
+      yield event;
+    }
+  }
+  await putArchives(watched(), base);
+  t.same(order.slice(0, 2), ['part 0 hashed', 'initiate answered']);
+  t.equal(ledger.length, 1);
+  t.equal(ledger[0].treeHash, (await glTreehash({ bytes })));
+  t.same(await retrieve(server, 'v', ledger[0].archiveId), bytes, 'the archive holds the input');
 });
