@@ -9,8 +9,8 @@
 //   reaches the producer). File parts stream from disk.
 // * Each archive: InitiateMultipartUpload at its `upload` record (the first parts are read and
 //   hashed while it is answered), parts as they come (several at once), CompleteMultipartUpload
-//   with the archive tree hash at its `end` record. An archive whose
-//   size is known and fits in one part goes up with one UploadArchive at its `end` record.
+//   with the archive tree hash at its `end` record. An archive whose size is known and fits in
+//   one part goes up with one UploadArchive at its `end` record.
 // * Resume (`previous`, the journal of an interrupted run): archive n of the input is archive n of
 //   the journal. An archive already completed is not sent again (its ledger record is written if
 //   the journal does not say it was). An upload in progress is continued: ListParts says which
