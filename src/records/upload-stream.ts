@@ -45,7 +45,7 @@
 //   }
 //
 // (With bounded concurrency, several workers pull from the same iterator; each `next()` call
-// reads only as far as the next event.)
+// reads only as far as the next event, or for file parts a record or so further.)
 
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
@@ -163,54 +163,65 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
   let lastLine = 0;
   // File parts whose hashing has begun, in order: the next one is hashed while the consumer is
   // busy with this one, so that every worker has a part (one part is one worker's job). Only
-  // records are read ahead, never bytes; any other record waits until these are handed out.
+  // records are read ahead, never bytes; any other record, the end of the input and an error
+  // wait until these are handed out (an error in one of them is the earlier error).
   const hashing: Promise<UploadPartEvent>[] = [];
-  const lookahead = (options.pool ?? sharedHashPool()).size;
+  const lookahead = hashFiles ? (options.pool ?? sharedHashPool()).size : 1;
+  async function* handOut(): AsyncGenerator<UploadPartEvent> {
+    while (hashing.length > 0) yield await hashing.shift()!;
+  }
 
   try {
-    for await (const item of readRecords(input, { source, maxLineBytes: options.maxLineBytes, reuseLines: options.reuseLines, dataBuffer: leaves && (() => leaves.take()) })) {
-      options.signal?.throwIfAborted();
-      lastLine = item.line;
-      const problem: Problem = (reason) => new InputError(source, item.line, reason);
-      const { record } = item;
-      const filePart = record.type === 'part' && (record as PartRecord).file !== undefined;
-      if (!filePart) while (hashing.length > 0) yield await hashing.shift()!;
-      switch (record.type) {
-        case 'upload': {
-          if (archive) throw problem(`upload record inside archive "${archive.upload.name}" (begun at line ${archive.line}, no end record yet)`);
-          const upload = record as UploadRecord;
-          archive = { upload, line: item.line, nextPart: 0, received: 0, shortPart: undefined, partDigests: [], inline: undefined };
-          yield { kind: 'upload', record: upload, line: item.line, raw: item.raw };
-          break;
-        }
-        case 'data': {
-          if (!archive) throw problem('data record before any upload record');
-          await acceptData(archive, item, problem, options.keepData ?? false, options.pool);
-          yield { kind: 'data', record: record as DataRecordHead, bytes: item.bytes!, upload: archive.upload, line: item.line, raw: item.raw };
-          break;
-        }
-        case 'part': {
-          if (!archive) throw problem('part record before any upload record');
-          const event = acceptPart(archive, item, problem, { hashFiles, pool: options.pool, signal: options.signal, leaves });
-          if (!filePart) {
-            yield await event;
+    try {
+      for await (const item of readRecords(input, { source, maxLineBytes: options.maxLineBytes, reuseLines: options.reuseLines, dataBuffer: leaves && (() => leaves.take()) })) {
+        options.signal?.throwIfAborted();
+        lastLine = item.line;
+        const problem: Problem = (reason) => new InputError(source, item.line, reason);
+        const { record } = item;
+        const filePart = record.type === 'part' && (record as PartRecord).file !== undefined;
+        if (!filePart) yield* handOut();
+        switch (record.type) {
+          case 'upload': {
+            if (archive) throw problem(`upload record inside archive "${archive.upload.name}" (begun at line ${archive.line}, no end record yet)`);
+            const upload = record as UploadRecord;
+            archive = { upload, line: item.line, nextPart: 0, received: 0, shortPart: undefined, partDigests: [], inline: undefined };
+            yield { kind: 'upload', record: upload, line: item.line, raw: item.raw };
             break;
           }
-          hashing.push(quietly(event));
-          if (hashing.length >= lookahead) yield await hashing.shift()!;
-          break;
+          case 'data': {
+            if (!archive) throw problem('data record before any upload record');
+            await acceptData(archive, item, problem, options.keepData ?? false, options.pool);
+            yield { kind: 'data', record: record as DataRecordHead, bytes: item.bytes!, upload: archive.upload, line: item.line, raw: item.raw };
+            break;
+          }
+          case 'part': {
+            if (!archive) throw problem('part record before any upload record');
+            // A line read ahead outlives its reused buffer: a part held back keeps a copy.
+            const line = filePart && options.reuseLines ? { ...item, raw: Buffer.from(item.raw) } : item;
+            const event = acceptPart(archive, line, problem, { hashFiles, pool: options.pool, signal: options.signal, leaves });
+            if (!filePart) {
+              yield await event;
+              break;
+            }
+            hashing.push(quietly(event));
+            if (hashing.length >= lookahead) yield await hashing.shift()!;
+            break;
+          }
+          case 'end': {
+            if (!archive) throw problem('end record before any upload record');
+            yield acceptEnd(archive, item, problem);
+            archive = undefined;
+            break;
+          }
+          default:
+            yield { kind: 'other', record, line: item.line, raw: item.raw };
         }
-        case 'end': {
-          if (!archive) throw problem('end record before any upload record');
-          yield acceptEnd(archive, item, problem);
-          archive = undefined;
-          break;
-        }
-        default:
-          yield { kind: 'other', record, line: item.line, raw: item.raw };
       }
+    } catch (err) {
+      if (!options.signal?.aborted) yield* handOut();
+      throw err;
     }
-    while (hashing.length > 0) yield await hashing.shift()!;
+    yield* handOut();
     if (archive) {
       throw new InputError(
         source,

@@ -17,7 +17,10 @@ export interface FileRangeHashOptions {
   linear?: boolean;
   /** Defaults to the process-wide pool (one worker per core). */
   pool?: HashPool;
-  /** Stops queuing work when aborted; the returned promise rejects with the signal's reason. */
+  /**
+   * Stops queuing work when aborted; the returned promise rejects with the signal's reason. (A
+   * range hashed with its linear SHA-256 is one job, which runs to its end first.)
+   */
   signal?: AbortSignal;
 }
 

@@ -6,7 +6,8 @@
 // * Bounded: a slot is taken before the next part's first record is read, and a part keeps its
 //   slot (and, inline, its bytes) until Glacier acknowledged it, so at most `concurrency` parts
 //   are read and not yet stored, and the input is read only when there is room (backpressure
-//   reaches the producer). File parts stream from disk.
+//   reaches the producer). File parts stream from disk (the records of the next one or two are
+//   read, and those parts hashed, a little ahead: no bytes are held for them).
 // * Each archive: InitiateMultipartUpload at its `upload` record (the first parts are read and
 //   hashed while it is answered), parts as they come (several at once), CompleteMultipartUpload
 //   with the archive tree hash at its `end` record. An archive whose size is known and fits in

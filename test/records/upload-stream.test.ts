@@ -3,6 +3,7 @@
 
 import t from 'tap';
 import { readUploadStream, type UploadEvent, type UploadStreamOptions } from '../../src/records/upload-stream.js';
+import { HashPool } from '../../src/treehash/hash-pool.js';
 import { encodeDataLine } from '../../src/records/data-line.js';
 import { combineTreeHashes, treeHash, TreeHasher } from '../../src/treehash/tree-hash.js';
 import { MiB, scratch, seededBytes, writeFile } from '../helpers/data.js';
@@ -139,6 +140,28 @@ t.test('the archive hash combines the part hashes', async (t) => {
   t.equal(combineTreeHashes(partHashes), treeHash(bytes));
   const last = seen.at(-1);
   t.equal(last?.kind === 'end' ? last.treeHash : undefined, treeHash(bytes));
+});
+
+t.test('file parts hashed ahead: the events before a broken line come first, and an earlier part\'s error wins', async (t) => {
+  const dir = scratch(t);
+  const bytes = seededBytes(2 * MiB, 8);
+  const file = writeFile(dir, 'f', bytes);
+  // Four workers: both parts are hashed ahead whatever this machine's core count.
+  const pool = new HashPool(4);
+  t.teardown(() => pool.close());
+  const seen: string[] = [];
+  let message = 'no error';
+  try {
+    for await (const event of readUploadStream(source(upload() + part(0, MiB, { file }) + part(1, MiB, { file }) + '{"type":\n'), { pool })) {
+      seen.push(event.kind === 'part' ? `part ${event.record.index} ${event.treeHash}` : event.kind);
+    }
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  t.same(seen, ['upload', `part 0 ${treeHash(bytes.subarray(0, MiB))}`, `part 1 ${treeHash(bytes.subarray(MiB))}`]);
+  t.match(message, /^stdin:4: /, 'then the broken line');
+  const missing = `${dir}/missing`;
+  t.equal(await failure(upload() + part(0, MiB, { file }) + part(1, MiB, { file: missing }) + '{"type":\n', { pool }), `stdin:3: part 1: ${missing}: no such file`);
 });
 
 t.test('pulling one event at a time reads only as far as needed', async (t) => {
