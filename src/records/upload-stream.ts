@@ -167,8 +167,18 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
   // wait until these are handed out (an error in one of them is the earlier error).
   const hashing: Promise<UploadPartEvent>[] = [];
   const lookahead = hashFiles ? (options.pool ?? sharedHashPool()).size : 1;
+  // The first part hashed ahead. If it failed, the parts after it are dropped: its error is the
+  // stream's, and theirs (often caused by it) must not replace it.
+  async function nextHashed(): Promise<UploadPartEvent> {
+    try {
+      return await hashing.shift()!;
+    } catch (err) {
+      hashing.length = 0;
+      throw err;
+    }
+  }
   async function* handOut(): AsyncGenerator<UploadPartEvent> {
-    while (hashing.length > 0) yield await hashing.shift()!;
+    while (hashing.length > 0) yield await nextHashed();
   }
 
   try {
@@ -204,7 +214,7 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
               break;
             }
             hashing.push(quietly(event));
-            if (hashing.length >= lookahead) yield await hashing.shift()!;
+            if (hashing.length >= lookahead) yield await nextHashed();
             break;
           }
           case 'end': {

@@ -162,6 +162,7 @@ t.test('file parts hashed ahead: the events before a broken line come first, and
   t.match(message, /^stdin:4: /, 'then the broken line');
   const missing = `${dir}/missing`;
   t.equal(await failure(upload() + part(0, MiB, { file }) + part(1, MiB, { file: missing }) + '{"type":\n', { pool }), `stdin:3: part 1: ${missing}: no such file`);
+  t.equal(await failure(upload() + part(0, MiB, { file }) + part(2, MiB, { file }) + part(3, 1, { file }) + end(3 * MiB + 1, 3), { pool }), 'stdin:3: part 2 follows part 0', 'not the error of the part after it');
 });
 
 t.test('pulling one event at a time reads only as far as needed', async (t) => {
