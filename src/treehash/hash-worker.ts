@@ -64,13 +64,25 @@ export function hashWorkerMain(): void {
 
   // The SHA-256 of one leaf, its bytes fed to `linear` too.
   function hashBoth(bytes: Buffer, linear: Hash | undefined): Buffer {
+    if (!linear) return createHash('sha256').update(bytes).digest();
     const leaf = createHash('sha256');
     for (let at = 0; at < bytes.length; at += SLICE) {
       const slice = bytes.subarray(at, at + SLICE);
       leaf.update(slice);
-      linear?.update(slice);
+      linear.update(slice);
     }
     return leaf.digest();
+  }
+
+  // The digest of every leaf of [start, end), concatenated, then `linear`'s of the whole range.
+  function leafDigests(fd: number, start: number, end: number, linear: Hash | undefined): Buffer {
+    const digests = Buffer.allocUnsafe(32 * (Math.ceil((end - start) / LEAF) + (linear ? 1 : 0)));
+    let at = 0;
+    eachLeaf(fd, start, end, (bytes) => {
+      at += hashBoth(bytes, linear).copy(digests, at);
+    });
+    linear?.digest().copy(digests, at);
+    return digests;
   }
 
   function session(id: number): Hash {
@@ -81,25 +93,10 @@ export function hashWorkerMain(): void {
 
   function run(job: HashJob): Uint8Array {
     switch (job.op) {
-      case 'leaves': {
-        const digests = Buffer.allocUnsafe(32 * Math.ceil((job.end - job.start) / LEAF));
-        let at = 0;
-        eachLeaf(job.fd, job.start, job.end, (bytes) => {
-          at += createHash('sha256').update(bytes).digest().copy(digests, at);
-        });
-        return digests;
-      }
-      case 'leavesAndLinear': {
-        const leaves = Math.ceil((job.end - job.start) / LEAF);
-        const digests = Buffer.allocUnsafe(32 * (leaves + 1));
-        const linear = createHash('sha256');
-        let at = 0;
-        eachLeaf(job.fd, job.start, job.end, (bytes) => {
-          at += hashBoth(bytes, linear).copy(digests, at);
-        });
-        linear.digest().copy(digests, at);
-        return digests;
-      }
+      case 'leaves':
+        return leafDigests(job.fd, job.start, job.end, undefined);
+      case 'leavesAndLinear':
+        return leafDigests(job.fd, job.start, job.end, createHash('sha256'));
       case 'leaf': {
         const { memory, offset, length } = job.bytes;
         return hashBoth(Buffer.from(memory, offset, length), job.session === undefined ? undefined : session(job.session));
