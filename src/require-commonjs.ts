@@ -2,8 +2,12 @@
 // for the names it exports (cjs-module-lexer, in its JavaScript build on Node 20): that doubled
 // the time @aws-sdk/client-glacier takes to load, ~0.1 CPU-second on every command's start.
 // Loaded with require() there is no scan; the types still come from the package, through
-// `typeof import(...)`.
+// `typeof import(...)`. Each loader returns the one module object Node caches.
 
 import { createRequire } from 'node:module';
 
-export const requireCommonJs = createRequire(import.meta.url);
+const requireCommonJs = createRequire(import.meta.url);
+
+export const glacierSdk = (): typeof import('@aws-sdk/client-glacier') => requireCommonJs('@aws-sdk/client-glacier');
+export const s3Sdk = (): typeof import('@aws-sdk/client-s3') => requireCommonJs('@aws-sdk/client-s3');
+export const signatureV4Sdk = (): typeof import('@smithy/signature-v4') => requireCommonJs('@smithy/signature-v4');

@@ -5,14 +5,14 @@
 // idempotent, so deleting again what is already gone succeeds again.
 
 import type { GlacierClient } from '@aws-sdk/client-glacier';
-import { requireCommonJs } from '../require-commonjs.js';
+import { glacierSdk } from '../require-commonjs.js';
 import { awsErrorCode, describeAwsError } from '../aws/errors.js';
 import { withRetries } from '../aws/retry.js';
 import { ThrottleGate } from '../aws/throttle-gate.js';
 import { orderedMap } from '../jobs/ordered-map.js';
 import type { ArchiveRecord, DeletedRecord } from '../records/types.js';
 
-const { DeleteArchiveCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
+const { DeleteArchiveCommand } = glacierSdk();
 
 export interface DeleteOptions {
   /** DeleteArchive requests in flight (default 4). */

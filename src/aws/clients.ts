@@ -5,7 +5,7 @@
 import type { GlacierClient, GlacierClientConfig } from '@aws-sdk/client-glacier';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BuildMiddleware, MiddlewareStack } from '@smithy/types';
-import { requireCommonJs } from '../require-commonjs.js';
+import { glacierSdk, s3Sdk } from '../require-commonjs.js';
 import { TreeHasher } from '../treehash/tree-hash.js';
 
 export interface AwsSettings {
@@ -76,7 +76,7 @@ const silentLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} 
 
 export function createGlacierClient(settings: AwsSettings, options: ClientOptions = {}): GlacierClient {
   quietSdkVersionWarning();
-  const { GlacierClient } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
+  const { GlacierClient } = glacierSdk();
   return new GlacierClient({
     region: settings.region,
     profile: settings.profile,
@@ -91,7 +91,7 @@ export function createGlacierClient(settings: AwsSettings, options: ClientOption
 export function createS3Client(settings: AwsSettings, options: ClientOptions = {}): S3Client {
   quietSdkVersionWarning();
   // Loaded here, on first use: commands that only talk to Glacier need not pay for it.
-  const { S3Client } = requireCommonJs('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  const { S3Client } = s3Sdk();
   const endpointOverridden = Boolean(settings.endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
   return new S3Client({
     region: settings.region,

@@ -2,11 +2,11 @@
 // manifests, errors/), listed page by page and deleted a thousand at a time.
 
 import type { S3Client } from '@aws-sdk/client-s3';
-import { requireCommonJs } from '../require-commonjs.js';
+import { s3Sdk } from '../require-commonjs.js';
 import { PipesError } from '../errors.js';
 import { retried, type RequestOptions } from './s3-requests.js';
 
-const { DeleteObjectsCommand, ListObjectsV2Command } = requireCommonJs('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+const { DeleteObjectsCommand, ListObjectsV2Command } = s3Sdk();
 
 /** Deletes every object whose key starts with `prefix`; resolves with how many there were. */
 export async function deletePrefix(s3: S3Client, bucket: string, prefix: string, options: RequestOptions): Promise<number> {

@@ -5,7 +5,7 @@
 // parser's checks of every entry are what stands between a damaged body and the records.
 
 import type { GlacierClient, GlacierJobDescription } from '@aws-sdk/client-glacier';
-import { requireCommonJs } from '../require-commonjs.js';
+import { glacierSdk } from '../require-commonjs.js';
 import type { Writable } from 'node:stream';
 import { csvInventoryEntries } from '../inventory/csv-inventory.js';
 import { inventoryArchiveRecord, type InventoryEntry } from '../inventory/inventory-entry.js';
@@ -16,7 +16,7 @@ import type { FetchContext, JobFetcher, OpenedJob } from './job-fetcher.js';
 import { isRetryableRead, retried, TruncatedBodyError, type RequestOptions } from './s3-requests.js';
 import { writeOut } from './write-out.js';
 
-const { GetJobOutputCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
+const { GetJobOutputCommand } = glacierSdk();
 
 const BATCH_BYTES = 64 * 1024;
 

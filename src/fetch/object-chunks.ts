@@ -11,12 +11,12 @@
 // that last range is handed out; the ranges before it are already gone downstream.
 
 import type { S3Client } from '@aws-sdk/client-s3';
-import { requireCommonJs } from '../require-commonjs.js';
+import { s3Sdk } from '../require-commonjs.js';
 import { orderedMap } from '../jobs/ordered-map.js';
 import { objectCheck, ObjectVerifier, type ObjectCheck } from './object-check.js';
 import { readExactly, retried, s3Uri, type RequestOptions, type S3ObjectRef } from './s3-requests.js';
 
-const { GetObjectCommand, HeadObjectCommand } = requireCommonJs('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+const { GetObjectCommand, HeadObjectCommand } = s3Sdk();
 
 export interface ObjectChunksOptions extends RequestOptions {
   /** Bytes per ranged GET (default 16 MiB). */

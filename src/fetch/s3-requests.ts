@@ -4,12 +4,12 @@
 // (createS3Client(settings, { maxAttempts: 1 })), so the waits are ours and predictable.
 
 import type { S3Client } from '@aws-sdk/client-s3';
-import { requireCommonJs } from '../require-commonjs.js';
+import { s3Sdk } from '../require-commonjs.js';
 import { httpStatus, isRetryable } from '../aws/errors.js';
 import { withRetries } from '../aws/retry.js';
 import { DamagedObjectError } from './object-check.js';
 
-const { GetObjectCommand } = requireCommonJs('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+const { GetObjectCommand } = s3Sdk();
 
 /** An object in S3. */
 export interface S3ObjectRef {

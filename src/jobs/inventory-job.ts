@@ -2,11 +2,11 @@
 // record that gl-fetch-results turns into the vault's archive records.
 
 import type { GlacierClient, InventoryRetrievalJobInput } from '@aws-sdk/client-glacier';
-import { requireCommonJs } from '../require-commonjs.js';
+import { glacierSdk } from '../require-commonjs.js';
 import { PipesError } from '../errors.js';
 import { RECORD_VERSION, type JobRecord } from '../records/types.js';
 
-const { InitiateJobCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
+const { InitiateJobCommand } = glacierSdk();
 
 export interface InventoryJobSpec {
   /** Glacier's default is JSON. */

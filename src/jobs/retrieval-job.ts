@@ -3,14 +3,14 @@
 // verify the bytes: the range, and the ledger's tree hash and size of the archive.
 
 import type { GlacierClient } from '@aws-sdk/client-glacier';
-import { requireCommonJs } from '../require-commonjs.js';
+import { glacierSdk } from '../require-commonjs.js';
 import { PipesError } from '../errors.js';
 import { RECORD_VERSION, type ArchiveRecord, type JobRecord } from '../records/types.js';
 import { formatRange, retrievalRange } from '../retrieve/ranges.js';
 import type { Tier } from './select-job.js';
 import { userFields } from './user-fields.js';
 
-const { InitiateJobCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
+const { InitiateJobCommand } = glacierSdk();
 
 export interface RetrievalJobSpec {
   /** Default Standard (Glacier's default). */

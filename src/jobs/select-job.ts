@@ -3,14 +3,14 @@
 // then one job per archive, each described by a `job` record (docs/records.md).
 
 import type { GlacierClient, JobParameters } from '@aws-sdk/client-glacier';
-import { requireCommonJs } from '../require-commonjs.js';
+import { glacierSdk } from '../require-commonjs.js';
 import { PipesError } from '../errors.js';
 import { descriptionProblem } from '../records/limits.js';
 import { RECORD_VERSION, type JobRecord } from '../records/types.js';
 import { compileSelect, selectParameters, type CompiledSelect, type CsvInputSerialization, type CsvOutputSerialization } from '../select/index.js';
 import { jobOutputPath, outputLocationProblem } from './output-location.js';
 
-const { InitiateJobCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
+const { InitiateJobCommand } = glacierSdk();
 
 export type Tier = 'Expedited' | 'Standard' | 'Bulk';
 export const TIERS: readonly Tier[] = ['Expedited', 'Standard', 'Bulk'];

@@ -4,13 +4,13 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GlacierClient, GlacierJobDescription } from '@aws-sdk/client-glacier';
-import { requireCommonJs } from '../require-commonjs.js';
+import { glacierSdk } from '../require-commonjs.js';
 import { describeAwsError } from '../aws/errors.js';
 import { withRetries } from '../aws/retry.js';
 import { EXIT, PipesError } from '../errors.js';
 import { orderedMap } from './ordered-map.js';
 
-const { DescribeJobCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
+const { DescribeJobCommand } = glacierSdk();
 
 /** What names a job to Glacier. */
 export interface JobRef {

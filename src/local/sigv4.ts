@@ -4,10 +4,10 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { requireCommonJs } from '../require-commonjs.js';
+import { signatureV4Sdk } from '../require-commonjs.js';
 import { NodeSha256 } from './sha256-constructor.js';
 
-const { SignatureV4 } = requireCommonJs('@smithy/signature-v4') as typeof import('@smithy/signature-v4');
+const { SignatureV4 } = signatureV4Sdk();
 
 export interface Authorization {
   accessKeyId: string;

@@ -5,7 +5,7 @@
 // leaves here. Pieces are read into `concurrency + 1` buffers used over and over.
 
 import type { GlacierClient } from '@aws-sdk/client-glacier';
-import { requireCommonJs } from '../require-commonjs.js';
+import { glacierSdk } from '../require-commonjs.js';
 import { withRetries } from '../aws/retry.js';
 import { PipesError } from '../errors.js';
 import { isRetryableRead, readExactly, type RequestOptions } from '../fetch/s3-requests.js';
@@ -13,7 +13,7 @@ import { orderedMap } from '../jobs/ordered-map.js';
 import { isTreeHashAligned, TreeHasher } from '../treehash/tree-hash.js';
 import { downloadPieces, formatRange, type ByteRange } from './ranges.js';
 
-const { GetJobOutputCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
+const { GetJobOutputCommand } = glacierSdk();
 
 /** What to download: a finished archive-retrieval job and the archive range it retrieved. */
 export interface RetrievalSource {

@@ -5,7 +5,7 @@
 // A call that fails for good throws a RequestError: one line naming the call and what it was for.
 
 import type { GlacierClient } from '@aws-sdk/client-glacier';
-import { requireCommonJs } from '../require-commonjs.js';
+import { glacierSdk } from '../require-commonjs.js';
 import type { Readable } from 'node:stream';
 import { withUploadHeaders } from '../aws/clients.js';
 import { awsErrorCode, describeAwsError } from '../aws/errors.js';
@@ -14,7 +14,7 @@ import type { ThrottleGate } from '../aws/throttle-gate.js';
 import { PipesError } from '../errors.js';
 import { openPartBody, type PartSource } from './part-body.js';
 
-const { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, InitiateMultipartUploadCommand, ListPartsCommand, UploadArchiveCommand, UploadMultipartPartCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
+const { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, InitiateMultipartUploadCommand, ListPartsCommand, UploadArchiveCommand, UploadMultipartPartCommand } = glacierSdk();
 
 export interface RetryEvent {
   operation: string;

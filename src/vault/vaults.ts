@@ -3,14 +3,14 @@
 // connections. A refused delete says what to do about it.
 
 import type { DescribeVaultOutput, GlacierClient } from '@aws-sdk/client-glacier';
-import { requireCommonJs } from '../require-commonjs.js';
+import { glacierSdk } from '../require-commonjs.js';
 import { awsErrorCode, describeAwsError } from '../aws/errors.js';
 import { withRetries } from '../aws/retry.js';
 import { PipesError, UsageError } from '../errors.js';
 import { RECORD_VERSION, type VaultRecord } from '../records/types.js';
 import { formatBytes } from '../units.js';
 
-const { CreateVaultCommand, DeleteVaultCommand, DescribeVaultCommand, ListVaultsCommand } = requireCommonJs('@aws-sdk/client-glacier') as typeof import('@aws-sdk/client-glacier');
+const { CreateVaultCommand, DeleteVaultCommand, DescribeVaultCommand, ListVaultsCommand } = glacierSdk();
 
 const VAULT_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
 
