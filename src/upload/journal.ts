@@ -22,6 +22,9 @@ import type { ArchiveRecord } from '../records/types.js';
 
 export const JOURNAL_VERSION = 1;
 
+/** How every journal line begins (`step` is always the first field written). */
+const STEP_PREFIX = '{"step":"';
+
 export type JournalStep =
   | { step: 'start' | 'resume'; v: number; vault: string; argv: string[]; pid: number }
   | { step: 'initiated'; archive: number; name: string; partSize: number; description: string; uploadId: string }
@@ -69,8 +72,13 @@ export interface JournalState {
 export function readJournal(text: string, source: string): JournalState {
   const state: JournalState = { empty: true, started: undefined, vault: undefined, finished: false, archives: [] };
   const lines = text.split('\n');
-  // Anything after the last newline is a line cut short by a crash: it never counted.
-  lines.pop();
+  // Anything after the last newline is a line cut short by a crash: it never counted, and
+  // Journal.open cuts it off. Only the start of a step (or the zeros a power cut can leave) can
+  // be that: other text means this is not a journal, and it must not be cut.
+  const torn = lines.pop()!.replace(/\0+$/, '');
+  if (!STEP_PREFIX.startsWith(torn) && !torn.startsWith(STEP_PREFIX)) {
+    throw new PipesError('BAD_JOURNAL', `${source}:${lines.length + 1}: not a JSON line; is this a gl-put-parts journal?`);
+  }
   const archive = (n: number): JournaledArchive => {
     state.archives[n] ??= {
       archive: n,
@@ -189,7 +197,7 @@ export class Journal {
 
   /** Writes one step and flushes it to disk. Steps are written in the order append() was called. */
   append(step: JournalStep): Promise<void> {
-    const line = `${JSON.stringify({ ...step, time: new Date().toISOString() })}\n`;
+    const line = `${JSON.stringify({ step: step.step, ...step, time: new Date().toISOString() })}\n`;
     const written = this.tail.then(async () => {
       await this.handle.write(line);
       await this.handle.datasync();
