@@ -197,7 +197,9 @@ export class Journal {
 
   /** Writes one step and flushes it to disk. Steps are written in the order append() was called. */
   append(step: JournalStep): Promise<void> {
-    const line = `${JSON.stringify({ step: step.step, ...step, time: new Date().toISOString() })}\n`;
+    // `step` first: readJournal knows a torn last line by how a step begins.
+    const { step: name, ...fields } = step;
+    const line = `${JSON.stringify({ step: name, ...fields, time: new Date().toISOString() })}\n`;
     const written = this.tail.then(async () => {
       await this.handle.write(line);
       await this.handle.datasync();
