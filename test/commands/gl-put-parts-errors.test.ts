@@ -122,3 +122,23 @@ t.test('a closed stdout loses no ledger record: it is on stderr and in the journ
   t.equal(twice.status, 0, twice.stderr);
   t.equal(twice.stdout.length, 0, 'a finished run resumed again writes nothing twice');
 });
+
+t.test('a ledger that cannot be written (disk full) loses no record either: one line on stderr, with the record', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const env = putEnv(server);
+  const dir = scratch(t);
+  const file = quote(writeFile(dir, 'in.bin', seededBytes(2 * MiB, 6)));
+  const journal = quote(join(dir, 'j.ndjson'));
+
+  for (const extra of ['', ` --journal ${journal}`]) {
+    const full = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v${extra} > /dev/full`, { env });
+    t.equal(full.status, 1, extra);
+    const lines = full.stderr.trimEnd().split('\n');
+    t.match(lines[0], /^gl-put-parts: archive ".*in\.bin" is stored, but its ledger record could not be written \(ENOSPC: no space left on device, write\)(; the journal keeps it and --resume writes it)?: \{"type":"archive".*\}$/, extra);
+    t.equal(lines.length, extra ? 2 : 1, `${extra}: nothing else (${full.stderr})`);
+  }
+  const resumed = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v --journal ${journal} --resume`, { env });
+  t.equal(resumed.status, 0, resumed.stderr);
+  t.equal(records(resumed).length, 1, 'the journal had the record');
+});
