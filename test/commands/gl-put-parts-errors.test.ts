@@ -50,13 +50,15 @@ t.test('with --journal or --keep-upload the upload is kept, and the line says so
   const dir = scratch(t);
   const file = quote(writeFile(dir, 'in.bin', seededBytes(2 * MiB + 5, 2)));
   const journal = join(dir, 'j.ndjson');
+  // How many parts are stored depends on whether the end of the input comes before Initiate is
+  // answered (then no part is started at all).
   const kept = await sh(`gl-chunk --part-size 1MiB ${file} | head -n -1 | gl-put-parts --vault v --keep-upload`, { env });
   t.equal(kept.status, 1);
-  t.match(kept.stderr, /^gl-put-parts: stdin:4: .*truncated archive; upload ID \S+ of ".*in\.bin" kept \(3 part\(s\) stored\)\n$/);
+  t.match(kept.stderr, /^gl-put-parts: stdin:4: .*truncated archive; upload ID \S+ of ".*in\.bin" kept \([0-3] part\(s\) stored\)\n$/);
   const journaled = await sh(`gl-chunk --part-size 1MiB ${file} | head -n -1 | gl-put-parts --vault v --journal ${quote(journal)}`, { env });
   t.equal(journaled.status, 1);
   const lines = journaled.stderr.split('\n');
-  t.match(lines[0], /truncated archive; upload ID \S+ of ".*in\.bin" kept \(3 part\(s\) stored; the journal .*j\.ndjson has it\)$/);
+  t.match(lines[0], /truncated archive; upload ID \S+ of ".*in\.bin" kept \([0-3] part\(s\) stored; the journal .*j\.ndjson has it\)$/);
   t.equal(lines[1], `gl-put-parts: to continue, run the same pipeline again ending in: gl-put-parts --vault v --journal ${journal} --resume`);
   t.equal((await openUploads(server, 'v')).length, 2);
 
