@@ -47,7 +47,10 @@ async function claim(path: string): Promise<void> {
     }
     try {
       // Only the holder of the breaker replaces a lock that still names the dead owner.
-      if ((await ownerOf(path)) === owner && (await putPid(path, (own) => rename(own, path)))) return;
+      if ((await ownerOf(path)) === owner) {
+        await putPid(path, (own) => rename(own, path));
+        return;
+      }
     } finally {
       await rm(breaker, { force: true });
     }
@@ -86,6 +89,7 @@ async function ownerOf(path: string): Promise<number | undefined> {
 }
 
 function isRunning(pid: number): boolean {
+  // kill(0) would signal our own process group.
   if (pid === 0) return false;
   try {
     process.kill(pid, 0);

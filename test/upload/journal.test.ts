@@ -79,9 +79,9 @@ t.test('a file whose unfinished last line is no journal line is refused, not cut
     t.notOk(existsSync(`${path}.lock`), `${name}: not locked`);
   }
   // What a crash can leave: the start of a step, or (a power cut on some file systems) zeros.
-  t.same(readJournal(`${JSON.stringify(start)}\n{"st`, 'j').vault, 'v');
-  t.same(readJournal(`${JSON.stringify(start)}\n{"step":"part","archive":0,"upl\0\0\0`, 'j').vault, 'v');
-  t.same(readJournal(`${JSON.stringify(start)}\n\0\0\0\0`, 'j').vault, 'v');
+  t.equal(readJournal(`${JSON.stringify(start)}\n{"st`, 'j').vault, 'v');
+  t.equal(readJournal(`${JSON.stringify(start)}\n{"step":"part","archive":0,"upl\0\0\0`, 'j').vault, 'v');
+  t.equal(readJournal(`${JSON.stringify(start)}\n\0\0\0\0`, 'j').vault, 'v');
 });
 
 t.test('a journal that cannot be written is one clear error', async (t) => {
