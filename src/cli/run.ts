@@ -36,9 +36,15 @@ export async function runCommand(
   process.on('SIGTERM', onSignal);
 
   let stdoutClosed = false;
+  let stdoutFailed: PipesError | undefined;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
     stdoutClosed = true;
+    if (err.code !== 'EPIPE') {
+      // A full disk or an I/O error: output is lost, which is never quiet, however main ends.
+      stdoutFailed = new PipesError('STDOUT', `stdout: ${err.message}`);
+      controller.abort(stdoutFailed);
+      return;
+    }
     if ((options.onClosedStdout ?? 'quiet') === 'quiet') process.exit(EXIT.ok);
     controller.abort(new PipesError('STDOUT_CLOSED', 'stdout was closed before all output was written'));
   });
@@ -50,6 +56,7 @@ export async function runCommand(
     status = report(name, controller.signal.aborted ? (controller.signal.reason ?? err) : err);
   }
   if (!stdoutClosed) await flushStdout();
+  if (stdoutFailed && status === EXIT.ok) status = report(name, stdoutFailed);
   process.exit(status);
 }
 

@@ -57,8 +57,9 @@ await runCommand(
 
     const client = createGlacierClient(awsSettings(argv), { maxAttempts: 1 });
     // Fail before reading any input when there is no region or no credentials.
+    let region: string;
     try {
-      await client.config.region();
+      region = await client.config.region();
       await client.config.credentials();
     } catch (err) {
       throw new PipesError('AWS_SETUP', describeAwsError(err));
@@ -75,13 +76,15 @@ await runCommand(
           `journal ${argv.journal} holds a run begun ${previous.started ?? '(time unknown)'} that did not finish: continue it with --resume, or remove the file to start over`,
         );
       }
-      if (argv.resume && previous.vault !== undefined && previous.vault !== argv.vault) {
+      // A vault is its name in a region: the same name elsewhere holds none of the run's archives.
+      const theirs = { vault: previous.vault ?? argv.vault, region: previous.region ?? region };
+      if (argv.resume && (theirs.vault !== argv.vault || theirs.region !== region)) {
         await journal.close();
-        throw new UsageError(`--resume: the run in ${argv.journal} stored into vault "${previous.vault}", not "${argv.vault}"`);
+        throw new UsageError(`--resume: the run in ${argv.journal} stored into vault "${theirs.vault}" in ${theirs.region}, not "${argv.vault}" in ${region}`);
       }
       const resuming = argv.resume && !previous.empty;
       if (!resuming) previous = undefined;
-      await journal.append({ step: resuming ? 'resume' : 'start', v: JOURNAL_VERSION, vault: argv.vault, argv: args, pid: process.pid });
+      await journal.append({ step: resuming ? 'resume' : 'start', v: JOURNAL_VERSION, vault: argv.vault, region, argv: args, pid: process.pid });
     }
 
     const reporter = new UploadReporter(process.stderr, { progress: argv.progress || process.stderr.isTTY === true, tty: process.stderr.isTTY === true, name: NAME });

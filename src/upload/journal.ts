@@ -3,7 +3,7 @@
 // Glacier was asked to do and what it acknowledged. `--resume` reads it back (readJournal) to
 // continue the same uploads. docs/upload.md describes every step.
 //
-//   {"step":"start","v":1,"time":...,"vault":"photos","argv":[...],"pid":123}   a fresh run ("resume" for a resumed one)
+//   {"step":"start","v":1,"time":...,"vault":"photos","region":"eu-west-1","argv":[...],"pid":123}   a fresh run ("resume" for a resumed one)
 //   {"step":"initiated","archive":0,"name":"a.tar","partSize":1048576,"description":"a.tar","uploadId":"..."}
 //   {"step":"part","archive":0,"uploadId":"...","index":3,"range":"3145728-4194303","treeHash":"...","sha256":"..."}
 //   {"step":"completing","archive":0,"uploadId":"...","size":5000000,"treeHash":"..."}
@@ -22,8 +22,11 @@ import type { ArchiveRecord } from '../records/types.js';
 
 export const JOURNAL_VERSION = 1;
 
+/** How every journal line begins (`step` is always the first field written). */
+const STEP_PREFIX = '{"step":"';
+
 export type JournalStep =
-  | { step: 'start' | 'resume'; v: number; vault: string; argv: string[]; pid: number }
+  | { step: 'start' | 'resume'; v: number; vault: string; region?: string; argv: string[]; pid: number }
   | { step: 'initiated'; archive: number; name: string; partSize: number; description: string; uploadId: string }
   | { step: 'part'; archive: number; uploadId: string; index: number; range: string; treeHash: string; sha256: string }
   | { step: 'completing'; archive: number; uploadId: string; size: number; treeHash: string }
@@ -60,6 +63,8 @@ export interface JournalState {
   /** When the run began (its `start` line). */
   started: string | undefined;
   vault: string | undefined;
+  /** The vault's region (journals written before it was recorded have none). */
+  region: string | undefined;
   /** True when its last run ended with `done`. */
   finished: boolean;
   archives: JournaledArchive[];
@@ -67,10 +72,15 @@ export interface JournalState {
 
 /** Rebuilds the state of the last run from a journal's text. `source` names the file in errors. */
 export function readJournal(text: string, source: string): JournalState {
-  const state: JournalState = { empty: true, started: undefined, vault: undefined, finished: false, archives: [] };
+  const state: JournalState = { empty: true, started: undefined, vault: undefined, region: undefined, finished: false, archives: [] };
   const lines = text.split('\n');
-  // Anything after the last newline is a line cut short by a crash: it never counted.
-  lines.pop();
+  // Anything after the last newline is a line cut short by a crash: it never counted, and
+  // Journal.open cuts it off. Only the start of a step (or the zeros a power cut can leave) can
+  // be that: other text means this is not a journal, and it must not be cut.
+  const torn = lines.pop()!.replace(/\0+$/, '');
+  if (!STEP_PREFIX.startsWith(torn) && !torn.startsWith(STEP_PREFIX)) {
+    throw new PipesError('BAD_JOURNAL', `${source}:${lines.length + 1}: not a JSON line; is this a gl-put-parts journal?`);
+  }
   const archive = (n: number): JournaledArchive => {
     state.archives[n] ??= {
       archive: n,
@@ -103,6 +113,7 @@ export function readJournal(text: string, source: string): JournalState {
         if (step.v > JOURNAL_VERSION) throw bad(`journal version ${step.v} is newer than this gl-put-parts understands (${JOURNAL_VERSION})`);
         state.started = (step as { time?: string }).time;
         state.vault = step.vault;
+        state.region = step.region;
         state.archives = [];
         state.finished = false;
         break;
@@ -189,7 +200,9 @@ export class Journal {
 
   /** Writes one step and flushes it to disk. Steps are written in the order append() was called. */
   append(step: JournalStep): Promise<void> {
-    const line = `${JSON.stringify({ ...step, time: new Date().toISOString() })}\n`;
+    // `step` first: readJournal knows a torn last line by how a step begins.
+    const { step: name, ...fields } = step;
+    const line = `${JSON.stringify({ step: name, ...fields, time: new Date().toISOString() })}\n`;
     const written = this.tail.then(async () => {
       await this.handle.write(line);
       await this.handle.datasync();

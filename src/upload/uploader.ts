@@ -190,7 +190,7 @@ class ArchiveUploader {
         }
       }
       slot?.();
-      this.noteUnreachedArchives();
+      await this.finishUnreachedArchives();
       return this.result;
     } catch (err) {
       void iterator.return?.(undefined)?.catch(() => {});
@@ -378,7 +378,7 @@ class ArchiveUploader {
         );
       }
       if (archive.previous!.written) this.options.observer?.archiveStored?.(record, { written: false });
-      else await this.writeRecord(archive, record);
+      else await this.writeRecord(ordinal, record);
       return;
     }
 
@@ -437,24 +437,34 @@ class ArchiveUploader {
     }
     const record = ledgerRecord(this.requests.vault, upload, archive.description, stored.archiveId, treeHash, size);
     await journal?.append({ step: 'completed', archive: ordinal, uploadId, record });
-    await this.writeRecord(archive, record);
+    await this.writeRecord(ordinal, record);
   }
 
-  private async writeRecord(archive: OpenArchive, record: ArchiveRecord): Promise<void> {
+  private async writeRecord(ordinal: number, record: ArchiveRecord): Promise<void> {
     try {
       await this.options.writeLedger(record);
     } catch (err) {
       throw new LedgerNotWritten(record, err, this.options.journal !== undefined);
     }
-    await this.options.journal?.append({ step: 'written', archive: archive.ordinal, archiveId: record.archiveId });
+    await this.options.journal?.append({ step: 'written', archive: ordinal, archiveId: record.archiveId });
     this.result.written++;
     this.options.observer?.archiveStored?.(record, { written: true });
   }
 
-  /** A resumed run whose input ended before some archive the journal knows of. */
-  private noteUnreachedArchives(): void {
+  /**
+   * A resumed run whose input ended before some archive the journal knows of. An archive stored
+   * without its ledger line gets it now: the vault holds it, whatever the input has become.
+   */
+  private async finishUnreachedArchives(): Promise<void> {
     for (const earlier of this.options.previous?.archives.slice(this.result.archives) ?? []) {
-      if (!earlier || earlier.completed) continue;
+      if (!earlier || (earlier.completed && earlier.written)) continue;
+      if (earlier.completed) {
+        this.options.observer?.warning?.(
+          `the journal's archive ${earlier.archive} ("${earlier.completed.name}") is not in this input; its ledger record, which the earlier run could not write, is written now`,
+        );
+        await this.writeRecord(earlier.archive, earlier.completed);
+        continue;
+      }
       const upload = earlier.uploadId ? `; its upload ID ${earlier.uploadId} was left as it is` : '';
       this.options.observer?.warning?.(`the journal's archive ${earlier.archive} ("${earlier.name}") is not in this input${upload}`);
     }

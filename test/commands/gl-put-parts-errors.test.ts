@@ -50,13 +50,15 @@ t.test('with --journal or --keep-upload the upload is kept, and the line says so
   const dir = scratch(t);
   const file = quote(writeFile(dir, 'in.bin', seededBytes(2 * MiB + 5, 2)));
   const journal = join(dir, 'j.ndjson');
+  // How many parts are stored depends on whether the end of the input comes before Initiate is
+  // answered (then no part is started at all).
   const kept = await sh(`gl-chunk --part-size 1MiB ${file} | head -n -1 | gl-put-parts --vault v --keep-upload`, { env });
   t.equal(kept.status, 1);
-  t.match(kept.stderr, /^gl-put-parts: stdin:4: .*truncated archive; upload ID \S+ of ".*in\.bin" kept \(3 part\(s\) stored\)\n$/);
+  t.match(kept.stderr, /^gl-put-parts: stdin:4: .*truncated archive; upload ID \S+ of ".*in\.bin" kept \([0-3] part\(s\) stored\)\n$/);
   const journaled = await sh(`gl-chunk --part-size 1MiB ${file} | head -n -1 | gl-put-parts --vault v --journal ${quote(journal)}`, { env });
   t.equal(journaled.status, 1);
   const lines = journaled.stderr.split('\n');
-  t.match(lines[0], /truncated archive; upload ID \S+ of ".*in\.bin" kept \(3 part\(s\) stored; the journal .*j\.ndjson has it\)$/);
+  t.match(lines[0], /truncated archive; upload ID \S+ of ".*in\.bin" kept \([0-3] part\(s\) stored; the journal .*j\.ndjson has it\)$/);
   t.equal(lines[1], `gl-put-parts: to continue, run the same pipeline again ending in: gl-put-parts --vault v --journal ${journal} --resume`);
   t.equal((await openUploads(server, 'v')).length, 2);
 
@@ -121,4 +123,24 @@ t.test('a closed stdout loses no ledger record: it is on stderr and in the journ
   const twice = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v --journal ${journal} --resume`, { env });
   t.equal(twice.status, 0, twice.stderr);
   t.equal(twice.stdout.length, 0, 'a finished run resumed again writes nothing twice');
+});
+
+t.test('a ledger that cannot be written (disk full) loses no record either: one line on stderr, with the record', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const env = putEnv(server);
+  const dir = scratch(t);
+  const file = quote(writeFile(dir, 'in.bin', seededBytes(2 * MiB, 6)));
+  const journal = quote(join(dir, 'j.ndjson'));
+
+  for (const extra of ['', ` --journal ${journal}`]) {
+    const full = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v${extra} > /dev/full`, { env });
+    t.equal(full.status, 1, extra);
+    const lines = full.stderr.trimEnd().split('\n');
+    t.match(lines[0], /^gl-put-parts: archive ".*in\.bin" is stored, but its ledger record could not be written \(ENOSPC: no space left on device, write\)(; the journal keeps it and --resume writes it)?: \{"type":"archive".*\}$/, extra);
+    t.equal(lines.length, extra ? 2 : 1, `${extra}: nothing else (${full.stderr})`);
+  }
+  const resumed = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v --journal ${journal} --resume`, { env });
+  t.equal(resumed.status, 0, resumed.stderr);
+  t.equal(records(resumed).length, 1, 'the journal had the record');
 });

@@ -140,3 +140,52 @@ t.test('a resume whose producer gives other bytes: an error naming the part, not
   t.same(requestsFor(server, 'UploadMultipartPart', undefined, resumedFrom), [], 'no part was sent');
   t.same(await heldParts(server, 'v', uploadId), before, 'Glacier holds what it held');
 });
+
+t.test('--resume with a journal of another vault, by name or by region, is refused before anything is sent', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  await createVault(server, 'w');
+  const dir = scratch(t);
+  const data = writeFile(dir, 'data.bin', seededBytes(3 * MiB, 15));
+  const journal = join(dir, 'upload.journal');
+  const put = (flags: string) => sh(`gl-chunk --part-size 1MiB ${quote(data)} | gl-put-parts --journal ${quote(journal)} ${flags}`, { env: putEnv(server) });
+  const first = await put('--vault v');
+  t.equal(first.status, 0, first.stderr);
+  t.match(journalSteps(journal)[0], { step: 'start', vault: 'v', region: 'us-east-1' });
+
+  for (const [flags, message] of [
+    ['--vault w --resume', `gl-put-parts: --resume: the run in ${journal} stored into vault "v" in us-east-1, not "w" in us-east-1\n`],
+    ['--vault v --resume --region eu-west-1', `gl-put-parts: --resume: the run in ${journal} stored into vault "v" in us-east-1, not "v" in eu-west-1\n`],
+  ]) {
+    const from = server.requests.length;
+    const other = await put(flags);
+    t.equal(other.status, 2, flags);
+    t.equal(other.stderr, message, flags);
+    t.equal(other.stdout.length, 0);
+    t.same(server.requests.slice(from), [], `${flags}: nothing sent`);
+  }
+  t.equal(journalSteps(journal).at(-1)!.step, 'done', 'the journal is as the finished run left it');
+});
+
+t.test('a record the earlier run could not write is written by --resume, also when the input stops before its archive', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const dir = scratch(t);
+  const [a, b] = [writeFile(dir, 'a.bin', seededBytes(2 * MiB, 16)), writeFile(dir, 'b.bin', seededBytes(3 * MiB, 17))];
+  const journal = join(dir, 'upload.journal');
+  const put = (files: string[], tail = '') => sh(`gl-chunk --part-size 1MiB ${files.map(quote).join(' ')} | gl-put-parts --vault v --journal ${quote(journal)}${tail}`, { env: putEnv(server) });
+
+  // The ledger's reader takes the first record and goes away: b's record cannot be written.
+  const closed = await put([a, b], ' | head -n 1');
+  t.equal(closed.status, 1);
+  const line = closed.stderr.split('\n').find((text) => text.includes('could not be written'))!;
+  t.match(line, /b\.bin" is stored, but its ledger record could not be written .*--resume writes it: \{/);
+  const lost = JSON.parse(line.slice(line.indexOf(': {') + 2)) as Record<string, unknown>;
+
+  const resumed = await put([a], ' --resume');
+  t.equal(resumed.status, 0, resumed.stderr);
+  t.same(records(resumed), [lost], 'the record b had no line for');
+  t.match(resumed.stderr, /the journal's archive 1 \(".*b\.bin"\) is not in this input; its ledger record, which the earlier run could not write, is written now/);
+  const again = await put([a], ' --resume');
+  t.equal(again.stdout.length, 0, 'and only once');
+});

@@ -65,6 +65,25 @@ t.test('a last line cut short by a crash is ignored and cut off; a bad line in t
   t.throws(() => readJournal('{"step":"part","archive":-1}\n', 'x.journal'), { message: /"archive" is not an archive number/ });
 });
 
+t.test('a file whose unfinished last line is no journal line is refused, not cut off', async (t) => {
+  const dir = scratch(t);
+  for (const [name, text, line] of [
+    ['notes.txt', 'notes kept without a final newline', 1],
+    ['blank-then-text', '\n\nsome text', 3],
+    ['after-steps', `${JSON.stringify(start)}\nnot a step`, 2],
+  ] as const) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    await t.rejects(Journal.open(path), { code: 'BAD_JOURNAL', message: `${path}:${line}: not a JSON line; is this a gl-put-parts journal?` }, name);
+    t.equal(readFileSync(path, 'utf8'), text, `${name}: left as it was`);
+    t.notOk(existsSync(`${path}.lock`), `${name}: not locked`);
+  }
+  // What a crash can leave: the start of a step, or (a power cut on some file systems) zeros.
+  t.equal(readJournal(`${JSON.stringify(start)}\n{"st`, 'j').vault, 'v');
+  t.equal(readJournal(`${JSON.stringify(start)}\n{"step":"part","archive":0,"upl\0\0\0`, 'j').vault, 'v');
+  t.equal(readJournal(`${JSON.stringify(start)}\n\0\0\0\0`, 'j').vault, 'v');
+});
+
 t.test('a journal that cannot be written is one clear error', async (t) => {
   await t.rejects(Journal.open(join(scratch(t), 'missing-dir', 'j')), { code: 'JOURNAL', message: /^journal .*missing-dir\/j: no such directory$/ });
 });
