@@ -21,6 +21,7 @@
 //   request is tried again; requests on the wire finish (and are journaled). The open multipart
 //   upload is then kept (with a journal, or keepUpload) or aborted, and the error says which.
 
+import { setMaxListeners } from 'node:events';
 import { awsErrorCode } from '../aws/errors.js';
 import { InputError, PipesError } from '../errors.js';
 import { descriptionProblem } from '../records/limits.js';
@@ -152,8 +153,12 @@ class ArchiveUploader {
   constructor(private readonly options: PutArchivesOptions) {
     this.requests = options.requests;
     this.onBytes = options.observer?.bytesSent?.bind(options.observer);
-    this.slots = new Slots(options.concurrency ?? 4);
+    const concurrency = options.concurrency ?? 4;
+    this.slots = new Slots(concurrency);
     this.halt = options.signal ? AbortSignal.any([options.signal, this.failed.signal]) : this.failed.signal;
+    // Every part in flight may wait on it at once (the throttle gate, a backoff), and so may the
+    // reader and one more request: that many listeners are the design, not a leak to warn about.
+    setMaxListeners(concurrency + 2, this.halt);
     this.source = options.source ?? 'stdin';
   }
 

@@ -50,3 +50,15 @@ t.test('40 MiB from a pipe, 1 MiB parts: retried bodies come from memory', async
   t.equal(records(result)[0].treeHash, await glTreehash({ path: file }));
   checkLog(t, server, 40);
 });
+
+t.test('--concurrency 64 through throttling: every part waits at the gate, and stderr stays clean', async (t) => {
+  // A throttle pauses every request in flight on one abort signal: 64 waiters are the design,
+  // not a leak, so Node must not warn about them.
+  const server = await withLocal(t, { faults: 'UploadMultipartPart:throttlex1', vaults: ['v'] });
+  const file = writeFile(scratch(t), 'wide.bin', seededBytes(24 * MiB, 23));
+  const result = await sh(`gl-chunk --part-size 1MiB ${quote(file)} | gl-put-parts --vault v --concurrency 64`, { env: putEnv(server) });
+  t.equal(result.status, 0, result.stderr);
+  t.equal(result.stderr, '', 'nothing on stderr');
+  t.equal(records(result)[0].treeHash, await glTreehash({ path: file }));
+  t.equal(server.requests.filter((record) => record.fault === 'throttle').length, 1, 'a part was throttled');
+});
