@@ -131,6 +131,8 @@ interface OpenArchive {
   single: { source: PartSource; treeHash: string; sha256: string; release: (() => void) | undefined } | undefined;
   /** Parts the multipart upload holds. */
   partsStored: number;
+  /** What CompleteMultipartUpload was sent with, once it was: its outcome is unknown until answered. */
+  completing: { size: number; treeHash: string } | undefined;
 }
 
 export async function putArchives(events: AsyncIterable<UploadEvent>, options: PutArchivesOptions): Promise<PutArchivesResult> {
@@ -228,6 +230,7 @@ class ArchiveUploader {
       tasks: new Set(),
       single: undefined,
       partsStored: 0,
+      completing: undefined,
     };
     this.current = archive;
     if (previous) this.checkSameArchive(archive, previous);
@@ -418,6 +421,7 @@ class ArchiveUploader {
         );
       }
       if (archive.mode !== 'recomplete') await journal?.append({ step: 'completing', archive: ordinal, uploadId, size, treeHash });
+      archive.completing = { size, treeHash };
       try {
         stored = await this.requests.complete(uploadId, size, treeHash, `${what} (upload ID ${uploadId})`, { signal: this.halt });
       } catch (err) {
@@ -490,6 +494,16 @@ class ArchiveUploader {
       await this.requests.abort(archive.uploadId, `archive "${name}" (upload ID ${archive.uploadId})`);
       return new UploadStopped(reason, undefined, `the multipart upload of "${name}" was aborted`);
     } catch (abortError) {
+      // The one way an upload we sent Complete for is gone: a Complete whose answer was lost.
+      if (archive.completing && awsErrorCode((abortError as Error).cause) === 'ResourceNotFoundException') {
+        const { size, treeHash } = archive.completing;
+        return new UploadStopped(
+          reason,
+          undefined,
+          `Glacier no longer knows upload ID ${archive.uploadId}, so a CompleteMultipartUpload went through: the vault probably holds "${name}" (${size} bytes, tree hash ${treeHash}) ` +
+            'without a ledger record; check an inventory before storing it again',
+        );
+      }
       return new UploadStopped(reason, kept, `aborting upload ID ${archive.uploadId} of "${name}" failed too (${(abortError as Error).message})`);
     }
   }
