@@ -12,6 +12,8 @@ import { awsErrorCode, describeAwsError } from '../aws/errors.js';
 import { withRetries } from '../aws/retry.js';
 import type { ThrottleGate } from '../aws/throttle-gate.js';
 import { PipesError } from '../errors.js';
+import { fileProblem } from '../records/file-problem.js';
+import { hashFileRange } from '../treehash/file-hash.js';
 import { openPartBody, type PartSource } from './part-body.js';
 
 const { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, InitiateMultipartUploadCommand, ListPartsCommand, UploadArchiveCommand, UploadMultipartPartCommand } = glacierSdk();
@@ -106,7 +108,7 @@ export class UploadRequests {
   /** Sends one part and checks the tree hash Glacier computed. */
   async uploadPart(uploadId: string, start: number, source: PartSource, hashes: PartHashes, what: string, call: CallOptions = {}): Promise<void> {
     const range = `bytes ${start}-${start + source.size - 1}/*`;
-    const output = await this.retryWithBody('UploadMultipartPart', what, call, source, (body) => {
+    const output = await this.retryWithBody('UploadMultipartPart', what, call, source, hashes, (body) => {
       const command = new UploadMultipartPartCommand({ accountId, vaultName: this.vault, uploadId, range, checksum: hashes.treeHash, body });
       withUploadHeaders(command, { sha256: hashes.sha256, contentLength: source.size });
       return this.client.send(command);
@@ -116,7 +118,7 @@ export class UploadRequests {
 
   /** Stores a whole archive in one request (it must fit in one request: up to 4 GiB). */
   async uploadArchive(description: string, source: PartSource, hashes: PartHashes, what: string, call: CallOptions = {}): Promise<StoredArchive> {
-    const output = await this.retryWithBody('UploadArchive', what, call, source, (body) => {
+    const output = await this.retryWithBody('UploadArchive', what, call, source, hashes, (body) => {
       const command = new UploadArchiveCommand({ accountId, vaultName: this.vault, archiveDescription: description || undefined, checksum: hashes.treeHash, body });
       withUploadHeaders(command, { sha256: hashes.sha256, contentLength: source.size });
       return this.client.send(command);
@@ -181,26 +183,51 @@ export class UploadRequests {
     }
   }
 
-  /** Like retry, with a fresh body for every attempt; a failed attempt's bytes are taken back. */
-  private retryWithBody<T>(operation: string, what: string, call: CallOptions, source: PartSource, send: (body: Readable) => Promise<T>): Promise<T> {
-    return this.retry(operation, what, call, async () => {
-      let sent = 0;
-      const body = openPartBody(source, (bytes) => {
-        sent += bytes;
-        call.onBytes?.(bytes);
+  /**
+   * Like retry, with a fresh body for every attempt; a failed attempt's bytes are taken back. A
+   * file whose bytes are no longer those hashed explains a failure better than Glacier can (a
+   * payload that does not match its signed hash).
+   */
+  private async retryWithBody<T>(operation: string, what: string, call: CallOptions, source: PartSource, hashes: PartHashes, send: (body: Readable) => Promise<T>): Promise<T> {
+    try {
+      return await this.retry(operation, what, call, async () => {
+        let sent = 0;
+        const body = openPartBody(source, (bytes) => {
+          sent += bytes;
+          call.onBytes?.(bytes);
+        });
+        try {
+          return await send(body);
+        } catch (err) {
+          call.onBytes?.(-sent);
+          // A file that shrank is not a network fault: report it as it is, without retrying.
+          if (body.errored instanceof PipesError) throw new PipesError(body.errored.code, `${what}: ${body.errored.message}`);
+          throw err;
+        } finally {
+          body.destroy();
+        }
       });
-      try {
-        return await send(body);
-      } catch (err) {
-        call.onBytes?.(-sent);
-        // A file that shrank is not a network fault: report it as it is, without retrying.
-        if (body.errored instanceof PipesError) throw new PipesError(body.errored.code, `${what}: ${body.errored.message}`);
-        throw err;
-      } finally {
-        body.destroy();
+    } catch (err) {
+      if (err instanceof RequestError && source.kind === 'file' && !call.signal?.aborted) {
+        const change = await fileChange(source, hashes);
+        if (change) throw new PipesError('FILE_CHANGED', `${what}: ${change}`, { cause: err });
       }
-    });
+      throw err;
+    }
   }
+}
+
+/** How a file part's bytes differ from when they were hashed, or undefined when they do not. */
+async function fileChange(source: Extract<PartSource, { kind: 'file' }>, hashes: PartHashes): Promise<string | undefined> {
+  const { path, start, size } = source;
+  let now;
+  try {
+    now = await hashFileRange(path, start, size);
+  } catch (err) {
+    return `${fileProblem(err, path)}: the file changed after its bytes were hashed`;
+  }
+  if (now.treeHash === hashes.treeHash && now.sha256 === hashes.sha256) return undefined;
+  return `${path} changed after its bytes were hashed: bytes ${start}-${start + size - 1} now have tree hash ${now.treeHash}, not ${hashes.treeHash}`;
 }
 
 function stored(operation: string, what: string, output: { archiveId?: string; checksum?: string }): StoredArchive {

@@ -21,6 +21,7 @@
 //   request is tried again; requests on the wire finish (and are journaled). The open multipart
 //   upload is then kept (with a journal, or keepUpload) or aborted, and the error says which.
 
+import { setMaxListeners } from 'node:events';
 import { awsErrorCode } from '../aws/errors.js';
 import { InputError, PipesError } from '../errors.js';
 import { descriptionProblem } from '../records/limits.js';
@@ -130,6 +131,8 @@ interface OpenArchive {
   single: { source: PartSource; treeHash: string; sha256: string; release: (() => void) | undefined } | undefined;
   /** Parts the multipart upload holds. */
   partsStored: number;
+  /** What CompleteMultipartUpload was sent with, once it was: its outcome is unknown until answered. */
+  completing: { size: number; treeHash: string } | undefined;
 }
 
 export async function putArchives(events: AsyncIterable<UploadEvent>, options: PutArchivesOptions): Promise<PutArchivesResult> {
@@ -152,8 +155,12 @@ class ArchiveUploader {
   constructor(private readonly options: PutArchivesOptions) {
     this.requests = options.requests;
     this.onBytes = options.observer?.bytesSent?.bind(options.observer);
-    this.slots = new Slots(options.concurrency ?? 4);
+    const concurrency = options.concurrency ?? 4;
+    this.slots = new Slots(concurrency);
     this.halt = options.signal ? AbortSignal.any([options.signal, this.failed.signal]) : this.failed.signal;
+    // Every part in flight may wait on it at once (the throttle gate, a backoff), and so may the
+    // reader and one more request: that many listeners are the design, not a leak to warn about.
+    setMaxListeners(concurrency + 2, this.halt);
     this.source = options.source ?? 'stdin';
   }
 
@@ -223,6 +230,7 @@ class ArchiveUploader {
       tasks: new Set(),
       single: undefined,
       partsStored: 0,
+      completing: undefined,
     };
     this.current = archive;
     if (previous) this.checkSameArchive(archive, previous);
@@ -413,6 +421,7 @@ class ArchiveUploader {
         );
       }
       if (archive.mode !== 'recomplete') await journal?.append({ step: 'completing', archive: ordinal, uploadId, size, treeHash });
+      archive.completing = { size, treeHash };
       try {
         stored = await this.requests.complete(uploadId, size, treeHash, `${what} (upload ID ${uploadId})`, { signal: this.halt });
       } catch (err) {
@@ -495,6 +504,16 @@ class ArchiveUploader {
       await this.requests.abort(archive.uploadId, `archive "${name}" (upload ID ${archive.uploadId})`);
       return new UploadStopped(reason, undefined, `the multipart upload of "${name}" was aborted`);
     } catch (abortError) {
+      // The one way an upload we sent Complete for is gone: a Complete whose answer was lost.
+      if (archive.completing && awsErrorCode((abortError as Error).cause) === 'ResourceNotFoundException') {
+        const { size, treeHash } = archive.completing;
+        return new UploadStopped(
+          reason,
+          undefined,
+          `Glacier no longer knows upload ID ${archive.uploadId}, so a CompleteMultipartUpload went through: the vault probably holds "${name}" (${size} bytes, tree hash ${treeHash}) ` +
+            'without a ledger record; check an inventory before storing it again',
+        );
+      }
       return new UploadStopped(reason, kept, `aborting upload ID ${archive.uploadId} of "${name}" failed too (${(abortError as Error).message})`);
     }
   }

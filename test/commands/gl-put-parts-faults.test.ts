@@ -1,13 +1,17 @@
 // gl-put-parts against a gl-local that fails requests on purpose (10% 500s, 5% throttling, 2%
 // connections reset mid-body, fixed seed): uploads still complete with the right tree hash,
 // and the request log shows the faults happened and every part was sent again until stored.
+// And a Glacier that answers with another tree hash than ours (through a proxy): no ledger record.
 
+import { once } from 'node:events';
+import { createServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import type { LocalServer } from '../../src/local/index.js';
 import { withLocal } from '../helpers/local.js';
 import { MiB, scratch, seededBytes, writeFile } from '../helpers/data.js';
 import { quote, records, sh } from '../helpers/shell.js';
-import { glTreehash, partKey, putEnv, requestsFor } from '../upload/helpers.js';
+import { glTreehash, openUploads, partKey, putEnv, requestsFor } from '../upload/helpers.js';
 
 const FAULTS = '*:500@10%,*:throttle@5%,*:reset@2%';
 
@@ -49,4 +53,68 @@ t.test('40 MiB from a pipe, 1 MiB parts: retried bodies come from memory', async
   t.equal(result.stderr, '', 'retries are silent without --progress');
   t.equal(records(result)[0].treeHash, await glTreehash({ path: file }));
   checkLog(t, server, 40);
+});
+
+t.test('--concurrency 64 through throttling: every part waits at the gate, and stderr stays clean', async (t) => {
+  // A throttle pauses every request in flight on one abort signal: 64 waiters are the design,
+  // not a leak, so Node must not warn about them.
+  const server = await withLocal(t, { faults: 'UploadMultipartPart:throttlex1', vaults: ['v'] });
+  const file = writeFile(scratch(t), 'wide.bin', seededBytes(24 * MiB, 23));
+  const result = await sh(`gl-chunk --part-size 1MiB ${quote(file)} | gl-put-parts --vault v --concurrency 64`, { env: putEnv(server) });
+  t.equal(result.status, 0, result.stderr);
+  t.equal(result.stderr, '', 'nothing on stderr');
+  t.equal(records(result)[0].treeHash, await glTreehash({ path: file }));
+  t.equal(server.requests.filter((record) => record.fault === 'throttle').length, 1, 'a part was throttled');
+});
+
+/** The Glacier operation of a request that stores bytes, from its method and path. */
+function storingOperation(req: IncomingMessage): string | undefined {
+  if (req.method === 'PUT' && /\/multipart-uploads\/[^/?]+$/.test(req.url!)) return 'UploadMultipartPart';
+  if (req.method === 'POST' && /\/multipart-uploads\/[^/?]+$/.test(req.url!)) return 'CompleteMultipartUpload';
+  if (req.method === 'POST' && /\/archives$/.test(req.url!)) return 'UploadArchive';
+  return undefined;
+}
+
+/**
+ * A proxy in front of gl-local whose answers to `operation` carry another tree hash than the one
+ * gl-local computed: a Glacier that stored other bytes than were sent. gl-local cannot do this
+ * itself (its `corrupt` fault changes bodies, and these answers have none).
+ */
+async function wrongTreeHashProxy(t: Test, server: LocalServer, operation: string): Promise<string> {
+  const target = new URL(server.url);
+  const proxy = createServer((req, res) => {
+    const upstream = request({ hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      const headers = { ...answer.headers };
+      const hash = headers['x-amz-sha256-tree-hash'];
+      if (typeof hash === 'string' && storingOperation(req) === operation) headers['x-amz-sha256-tree-hash'] = `${hash[0] === '0' ? '1' : '0'}${hash.slice(1)}`;
+      res.writeHead(answer.statusCode!, headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', (err) => res.destroy(err));
+    req.pipe(upstream);
+  });
+  proxy.listen(0, '127.0.0.1');
+  await once(proxy, 'listening');
+  t.teardown(() => proxy.close());
+  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
+t.test('a tree hash from Glacier that is not ours: one line, exit 1, no archive record', async (t) => {
+  const server = await withLocal(t, { vaults: ['v'] });
+  const dir = scratch(t);
+  const big = writeFile(dir, 'big.bin', seededBytes(3 * MiB + 7, 24));
+  const small = writeFile(dir, 'small.bin', seededBytes(1000, 25));
+  const cases: [string, string, RegExp][] = [
+    ['UploadMultipartPart', big, /^gl-put-parts: UploadMultipartPart for part \d \(bytes \d+-\d+\) of ".*big\.bin": Glacier computed tree hash [0-9a-f]{64}, but the part's is [0-9a-f]{64}; the multipart upload of ".*big\.bin" was aborted\n$/],
+    ['CompleteMultipartUpload', big, /^gl-put-parts: archive ".*big\.bin": Glacier stored archive ID \S+ with tree hash [0-9a-f]{64}, but the input's is [0-9a-f]{64}; no ledger record written\n$/],
+    ['UploadArchive', small, /^gl-put-parts: archive ".*small\.bin": Glacier stored archive ID \S+ with tree hash [0-9a-f]{64}, but the input's is [0-9a-f]{64}; no ledger record written\n$/],
+  ];
+  for (const [operation, file, message] of cases) {
+    const endpoint = await wrongTreeHashProxy(t, server, operation);
+    const result = await sh(`gl-chunk --part-size 1MiB ${quote(file)} | gl-put-parts --vault v --endpoint-url ${endpoint}`, { env: putEnv(server) });
+    t.equal(result.status, 1, operation);
+    t.match(result.stderr, message, operation);
+    t.equal(result.stdout.length, 0, `${operation}: no archive record`);
+  }
+  t.same(await openUploads(server, 'v'), [], 'no upload left open');
 });

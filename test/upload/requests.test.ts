@@ -106,3 +106,27 @@ t.test('a file that became shorter than its part fails the part at once with SHO
   });
   t.equal(retries.length, 0, 'not retried');
 });
+
+t.test('a file whose bytes changed after they were hashed: the failure says so, not what the server made of it', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const dir = scratch(t);
+  const before = seededBytes(2 * MiB, 8);
+  const after = Buffer.from(before);
+  after.write('changed', MiB + 5);
+  const path = writeFile(dir, 'live.bin', after);
+  const retries: RetryEvent[] = [];
+  const requests = requestsTo(server, retries);
+  const uploadId = await requests.initiate(2 * MiB, 'd', 'test');
+  await t.rejects(requests.uploadPart(uploadId, 0, { kind: 'file', path, start: 0, size: 2 * MiB }, hashesOf(before), 'part 0'), {
+    code: 'FILE_CHANGED',
+    message: `part 0: ${path} changed after its bytes were hashed: bytes 0-${2 * MiB - 1} now have tree hash ${hashesOf(after).treeHash}, not ${hashesOf(before).treeHash}`,
+  });
+  await t.rejects(requests.uploadArchive('d', { kind: 'file', path: `${path}.gone`, start: 0, size: 10 }, hashesOf(before.subarray(0, 10)), 'archive "x"'), {
+    code: 'FILE_CHANGED',
+    message: `archive "x": ${path}.gone: no such file: the file changed after its bytes were hashed`,
+  });
+  t.equal(retries.length, 0, 'not retried');
+  t.equal(requestsFor(server, 'UploadMultipartPart').length, 1, 'Glacier refused the part');
+  t.equal(requestsFor(server, 'UploadArchive').length, 0, 'nothing to send for a file that is gone');
+});

@@ -147,6 +147,29 @@ t.test('a failure aborts the open upload, or keeps it with keepUpload', async (t
   t.same(await openUploads(server, 'v'), [kept.keptUpload!.uploadId]);
 });
 
+t.test('a Complete whose answers are all lost: the failure says the vault probably holds the archive, not that the upload was kept', async (t) => {
+  const server = await withLocal(t, { faults: 'CompleteMultipartUpload:reset' });
+  await createVault(server, 'v');
+  const file = writeFile(scratch(t), 'x.bin', seededBytes(2 * MiB + 1, 10));
+  const input = await chunked(`gl-chunk --part-size 1MiB ${quote(file)}`);
+  const ledger: ArchiveRecord[] = [];
+  const requests = new UploadRequests({ client: glacierClient(server, { maxAttempts: 1, bodyChecksumGenerator: glacierBodyChecksums }), vault: 'v', gate: new ThrottleGate(2), baseDelayMs: 1, attempts: 3 });
+  const failure = (await putArchives(events(input), options(server, ledger, { requests })).catch((err: unknown) => err)) as UploadStopped;
+  const treeHash = await glTreehash({ path: file });
+  t.match(
+    failure.message,
+    new RegExp(
+      `^CompleteMultipartUpload for archive ".*x\\.bin" \\(upload ID (\\S+)\\): network error: ECONNRESET \\(gave up after 3 attempts\\); ` +
+        `Glacier no longer knows upload ID \\1, so a CompleteMultipartUpload went through: the vault probably holds ".*x\\.bin" \\(2097153 bytes, tree hash ${treeHash}\\) ` +
+        `without a ledger record; check an inventory before storing it again$`,
+    ),
+  );
+  t.equal(failure.keptUpload, undefined, 'no upload is left to resume');
+  t.same(ledger, [], 'no ledger record');
+  t.equal(requestsFor(server, 'CompleteMultipartUpload').length, 3);
+  t.same(await openUploads(server, 'v'), [], 'Glacier completed the upload');
+});
+
 t.test('resuming with other input: a changed part, a shorter archive, another archive', async (t) => {
   const { server, dir } = await setUp(t);
   const bytes = seededBytes(4 * MiB, 6);
