@@ -3,7 +3,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { withLocal } from '../helpers/local.js';
 import { MiB, scratch, seededBytes, writeFile } from '../helpers/data.js';
 import { quote, records, sh } from '../helpers/shell.js';
@@ -102,12 +102,7 @@ t.test('an unknown vault, no credentials: one line before anything is stored', a
 });
 
 t.test('a closed stdout loses no ledger record: it is on stderr and in the journal, and --resume writes it', async (t) => {
-  const server = await withLocal(t);
-  await createVault(server, 'v');
-  const env = putEnv(server);
-  const dir = scratch(t);
-  const file = quote(writeFile(dir, 'in.bin', seededBytes(2 * MiB, 5)));
-  const journal = quote(join(dir, 'j.ndjson'));
+  const { server, env, file, journal } = await ledgerSetUp(t, 5);
 
   const closed = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v --journal ${journal} | true`, { env });
   t.equal(closed.status, 1);
@@ -126,12 +121,7 @@ t.test('a closed stdout loses no ledger record: it is on stderr and in the journ
 });
 
 t.test('a ledger that cannot be written (disk full) loses no record either: one line on stderr, with the record', async (t) => {
-  const server = await withLocal(t);
-  await createVault(server, 'v');
-  const env = putEnv(server);
-  const dir = scratch(t);
-  const file = quote(writeFile(dir, 'in.bin', seededBytes(2 * MiB, 6)));
-  const journal = quote(join(dir, 'j.ndjson'));
+  const { server, env, file, journal } = await ledgerSetUp(t, 6);
 
   for (const extra of ['', ` --journal ${journal}`]) {
     const full = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v${extra} > /dev/full`, { env });
@@ -144,3 +134,11 @@ t.test('a ledger that cannot be written (disk full) loses no record either: one 
   t.equal(resumed.status, 0, resumed.stderr);
   t.equal(records(resumed).length, 1, 'the journal had the record');
 });
+
+/** A gl-local with vault v, the environment to reach it, a 2 MiB input file and a journal path. */
+async function ledgerSetUp(t: Test, seed: number) {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const dir = scratch(t);
+  return { server, env: putEnv(server), file: quote(writeFile(dir, 'in.bin', seededBytes(2 * MiB, seed))), journal: quote(join(dir, 'j.ndjson')) };
+}
