@@ -1,10 +1,11 @@
 // gl-put-parts against a gl-local that fails requests on purpose (10% 500s, 5% throttling, 2%
 // connections reset mid-body, fixed seed): uploads still complete with the right tree hash,
 // and the request log shows the faults happened and every part was sent again until stored.
-// And a Glacier that answers with another tree hash than ours (through a proxy): no ledger record.
+// And, through a proxy, what gl-local cannot send: a tree hash that is not ours (no ledger record)
+// and LimitExceededException (retried).
 
 import { once } from 'node:events';
-import { createServer, request, type IncomingMessage } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import type { LocalServer } from '../../src/local/index.js';
@@ -75,28 +76,40 @@ function storingOperation(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/**
- * A proxy in front of gl-local whose answers to `operation` carry another tree hash than the one
- * gl-local computed: a Glacier that stored other bytes than were sent. gl-local cannot do this
- * itself (its `corrupt` fault changes bodies, and these answers have none).
- */
-async function wrongTreeHashProxy(t: Test, server: LocalServer, operation: string): Promise<string> {
-  const target = new URL(server.url);
-  const proxy = createServer((req, res) => {
-    const upstream = request({ hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      const headers = { ...answer.headers };
-      const hash = headers['x-amz-sha256-tree-hash'];
-      if (typeof hash === 'string' && storingOperation(req) === operation) headers['x-amz-sha256-tree-hash'] = `${hash[0] === '0' ? '1' : '0'}${hash.slice(1)}`;
-      res.writeHead(answer.statusCode!, headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', (err) => res.destroy(err));
-    req.pipe(upstream);
-  });
+/** A proxy on 127.0.0.1 in front of gl-local, for answers gl-local cannot give; `handle` serves each request. */
+async function startProxy(t: Test, handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const proxy = createServer(handle);
   proxy.listen(0, '127.0.0.1');
   await once(proxy, 'listening');
   t.teardown(() => proxy.close());
   return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
+/** Passes a request on to gl-local as it came (its signature still holds) and the answer back, after `edit` saw its headers. */
+function forward(server: LocalServer, req: IncomingMessage, res: ServerResponse, edit?: (headers: IncomingHttpHeaders) => void): void {
+  const target = new URL(server.url);
+  const upstream = request({ hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+    const headers = { ...answer.headers };
+    edit?.(headers);
+    res.writeHead(answer.statusCode!, headers);
+    answer.pipe(res);
+  });
+  upstream.on('error', (err) => res.destroy(err));
+  req.pipe(upstream);
+}
+
+/**
+ * Answers to `operation` carry another tree hash than the one gl-local computed: a Glacier that
+ * stored other bytes than were sent. (gl-local's `corrupt` fault changes bodies, and these
+ * answers have none.)
+ */
+function wrongTreeHashProxy(t: Test, server: LocalServer, operation: string): Promise<string> {
+  return startProxy(t, (req, res) =>
+    forward(server, req, res, (headers) => {
+      const hash = headers['x-amz-sha256-tree-hash'];
+      if (typeof hash === 'string' && storingOperation(req) === operation) headers['x-amz-sha256-tree-hash'] = `${hash[0] === '0' ? '1' : '0'}${hash.slice(1)}`;
+    }),
+  );
 }
 
 t.test('a tree hash from Glacier that is not ours: one line, exit 1, no archive record', async (t) => {
@@ -117,4 +130,25 @@ t.test('a tree hash from Glacier that is not ours: one line, exit 1, no archive 
     t.equal(result.stdout.length, 0, `${operation}: no archive record`);
   }
   t.same(await openUploads(server, 'v'), [], 'no upload left open');
+});
+
+t.test('LimitExceededException is retried like throttling (gl-local cannot send it: a proxy does)', async (t) => {
+  const server = await withLocal(t, { vaults: ['v'] });
+  const file = writeFile(scratch(t), 'limited.bin', seededBytes(3 * MiB, 26));
+  let refused = 0;
+  const endpoint = await startProxy(t, (req, res) => {
+    if (storingOperation(req) !== 'UploadMultipartPart' || refused >= 2) return forward(server, req, res);
+    refused++;
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-requestid': `limit-${refused}` });
+      res.end(JSON.stringify({ code: 'LimitExceededException', message: 'Too many requests in flight', type: 'Client' }));
+    });
+  });
+  const result = await sh(`gl-chunk --part-size 1MiB ${quote(file)} | gl-put-parts --vault v --progress --endpoint-url ${endpoint}`, { env: putEnv(server) });
+  t.equal(result.status, 0, result.stderr);
+  t.equal(refused, 2);
+  t.equal(result.stderr.match(/retrying UploadMultipartPart for part \d .* \(attempt \d failed: LimitExceededException \(HTTP 400\): Too many requests in flight\)/g)?.length, 2, 'both refusals retried');
+  t.equal(records(result)[0].treeHash, await glTreehash({ path: file }));
+  t.equal(requestsFor(server, 'UploadMultipartPart', 204).length, 3, 'each part stored once');
 });
