@@ -1,17 +1,21 @@
 // Flag parsing shared by every command: yargs, strict, usage errors as exit status 2.
 
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
+import { yargsFactory } from '../require-commonjs.js';
 import { packageVersion } from '../version.js';
 
-const PARSER_CONFIGURATION = { 'camel-case-expansion': true, 'duplicate-arguments-array': false };
+// A flag given twice collects both values, so that `array` flags (documented as repeatable) keep
+// every one; any other flag given twice is refused (refuseRepeatedFlags), never silently narrowed
+// to one of its values (which yargs would do for some: `--port 0 --port 1` parses as 1).
+const PARSER_CONFIGURATION = { 'camel-case-expansion': true, 'duplicate-arguments-array': true };
 
 /**
  * A yargs parser for one command. `usage` is the first help line; `example` is a real pipeline
  * shown under --help.
  */
 export function commandLine(name: string, argv: string[], usage: string, description: string, examples: string[]): Argv {
-  const parser = yargs(argv)
+  const parser = yargsFactory()(argv)
     .scriptName(name)
     .usage(`${usage}\n\n${description}`)
     .version(packageVersion())
@@ -20,6 +24,11 @@ export function commandLine(name: string, argv: string[], usage: string, descrip
     .strict()
     .wrap(Math.min(100, process.stderr.columns ?? 100))
     .parserConfiguration(PARSER_CONFIGURATION)
+    .check(() => {
+      // yargs's typings leave out getOptions(), which holds the flags as declared.
+      refuseRepeatedFlags(argv, (parser as Argv & { getOptions(): DeclaredFlags }).getOptions());
+      return true;
+    })
     .fail((message, err) => {
       // yargs reports some usage mistakes (a flag missing its value) as a YError, not a message.
       throw err && err.name !== 'YError' ? err : new UsageError(err?.message ?? message);
@@ -45,12 +54,37 @@ export function flagName(camel: string): string {
   return camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+interface DeclaredFlags {
+  /** Flags declared repeatable. */
+  array: string[];
+  /** Each flag's other names (-h for --help; yargs also lists camel-case spellings). */
+  alias: Record<string, string[]>;
+}
+
 /**
- * For parsers configured with 'duplicate-arguments-array' (so that the `repeatable` flags collect
- * every value): every other flag given more than once is a usage error.
+ * Refuses a flag typed more than once before `--`, unless declared repeatable. Counted on the
+ * words typed, not on yargs's result, where a repeated flag may show as one value. Every name of
+ * a flag (-h and --help, --part-size and --partSize, --no-progress and --progress) counts as one.
  */
-export function refuseRepeatedFlags(argv: Record<string, unknown>, repeatable: string[]): void {
-  for (const [name, value] of Object.entries(argv)) {
-    if (Array.isArray(value) && name !== '_' && !repeatable.includes(name) && !name.includes('-')) throw new UsageError(`--${flagName(name)} is given more than once`);
+function refuseRepeatedFlags(words: string[], declared: DeclaredFlags): void {
+  const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  // Each name maps to the flag's longest name, which the message shows.
+  const flagOf = new Map<string, string>();
+  for (const [key, aliases] of Object.entries(declared.alias)) {
+    const names = [key, ...aliases].map(camel);
+    const longest = names.reduce((a, b) => (b.length > a.length ? b : a));
+    for (const name of names) flagOf.set(name, flagOf.get(name) ?? longest);
+  }
+  const repeatable = new Set(declared.array.map((name) => flagOf.get(camel(name)) ?? camel(name)));
+  const seen = new Set<string>();
+  for (const word of words) {
+    if (word === '--') break;
+    const typed = /^--?([^-=\d][^=]*)/.exec(word)?.[1];
+    if (typed === undefined) continue;
+    let name = camel(typed);
+    if (!flagOf.has(name) && /^no[A-Z]/.test(name)) name = name[2].toLowerCase() + name.slice(3);
+    const flag = flagOf.get(name) ?? name;
+    if (seen.has(flag) && !repeatable.has(flag)) throw new UsageError(`--${flagName(flag)} is given more than once`);
+    seen.add(flag);
   }
 }

@@ -5,7 +5,7 @@
 import { addAbortSignal } from 'node:stream';
 import { awsFlags, awsSettings, createGlacierClient } from '../aws/clients.js';
 import { describeAwsError } from '../aws/errors.js';
-import { commandLine, refuseRepeatedFlags } from '../cli/args.js';
+import { commandLine } from '../cli/args.js';
 import { checkJobDescription, jobFlags } from '../cli/job-flags.js';
 import { runCommand, warn } from '../cli/run.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
@@ -43,10 +43,7 @@ await runCommand(
       .option('marker', { type: 'string', requiresArg: true, describe: 'the page to start at, as gl-fetch-results printed it' })
       .options(jobFlags)
       .options(awsFlags)
-      // --vault repeats; every other flag is checked below to be given once.
-      .parserConfiguration({ 'camel-case-expansion': true, 'duplicate-arguments-array': true })
       .parseAsync();
-    refuseRepeatedFlags(argv, ['vault']);
     for (const flag of ['startDate', 'endDate'] as const) {
       const value = argv[flag];
       if (value !== undefined && (!ISO_SECONDS.test(value) || Number.isNaN(Date.parse(value)))) {

@@ -8,7 +8,7 @@ import { addAbortSignal, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { awsFlags, awsSettings, createGlacierClient } from '../aws/clients.js';
 import { describeAwsError } from '../aws/errors.js';
-import { commandLine, flagName, refuseRepeatedFlags } from '../cli/args.js';
+import { commandLine, flagName } from '../cli/args.js';
 import { jobFlags } from '../cli/job-flags.js';
 import { runCommand, warn } from '../cli/run.js';
 import { EXIT, InputError, PipesError, UsageError } from '../errors.js';
@@ -81,10 +81,7 @@ await runCommand(
       .option('local', { type: 'string', requiresArg: true, describe: 'run the query on this CSV file (- for stdin) and print the rows the job would produce' })
       .options(jobFlags)
       .options(awsFlags)
-      // --tag and --metadata repeat; every other flag is checked below to be given once.
-      .parserConfiguration({ 'camel-case-expansion': true, 'duplicate-arguments-array': true })
       .parseAsync();
-    refuseRepeatedFlags(argv, ['tag', 'metadata']);
 
     if ((argv.sql === undefined) === (argv.sqlFile === undefined)) throw new UsageError('give the query with --sql or --sql-file (one of them)');
     const sql = argv.sql ?? (await readFile(argv.sqlFile!, 'utf8').catch((err) => {

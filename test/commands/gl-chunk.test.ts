@@ -86,6 +86,7 @@ t.test('bad input: one clear line on stderr, nothing on stdout, non-zero exit', 
     [`gl-chunk --name n ${quote(file)} ${quote(file)}`, 2, 'gl-chunk: --description and --name name one archive; with several inputs each takes its file name'],
     ['gl-chunk - -', 2, 'gl-chunk: stdin (-) can be read only once'],
     ['gl-chunk --partsize 1MiB', 2, 'gl-chunk: Unknown argument: partsize'],
+    [`gl-chunk --part-size 1MiB --part-size 2MiB ${quote(file)}`, 2, 'gl-chunk: --part-size is given more than once'],
   ];
   const results = await Promise.all(cases.map(([script]) => sh(script, { input: '' })));
   for (const [i, [script, status, message]] of cases.entries()) {

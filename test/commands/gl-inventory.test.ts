@@ -61,6 +61,7 @@ t.test('vault records on stdin; an empty vault; a missing one', async (t) => {
     ['--vault v --start-date yesterday', /--start-date: "yesterday" is not an ISO 8601 time/],
     ['--vault v --limit 0', /--limit: 0 is not a whole number of at least 1/],
     ['--vault a --vault b --marker M', /--marker continues the inventory of one vault/],
+    ['--vault v --limit 5 --limit 10', /^gl-inventory: --limit is given more than once\n$/],
   ] as const) {
     const run = await sh(`${INVENTORY} ${args}`, { env, cwd: dir });
     t.equal(run.status, 2, args);

@@ -106,6 +106,7 @@ t.test('refused before any job: usage errors exit 2 and name the flag', async (t
     [`--bucket results --vault v --sql 'SELECT * FROM archive'`, /--vault and --archive-id go together/],
     [`--bucket results ${one} --kms-key-id k --sql 'SELECT * FROM archive'`, /--kms-key-id needs --sse aws:kms/],
     [`--bucket results ${one} --tag novalue --sql 'SELECT * FROM archive'`, /--tag: "novalue" is not KEY=VALUE/],
+    [`--bucket results --bucket other ${one} --sql 'SELECT * FROM archive'`, /^gl-select: --bucket is given more than once\n$/],
     [`--bucket results ${one} --field-delimiter '\\x' --sql 'SELECT * FROM archive'`, /--field-delimiter: unknown escape \\x/],
     [`--bucket results ${one} --field-delimiter ';;' --sql 'SELECT * FROM archive'`, /csv options: InvalidRequestParameter: .*FieldDelimiter must be one character/],
     [`--bucket results ${one} --tier Fast --sql 'SELECT * FROM archive'`, /Invalid values:[\s\S]*tier/],

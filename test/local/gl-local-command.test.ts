@@ -44,12 +44,19 @@ t.test('--access-key/--secret-key replace test/test; --job-delay keeps jobs in p
   await t.rejects(glacierClient(local.url).send(new ListVaultsCommand({ accountId: '-' })), { name: 'UnrecognizedClientException' }, 'test/test is refused');
 });
 
+t.test('--vault repeats: every vault named is created, spelled --vault a --vault b or --vault a b', async (t) => {
+  const local = await spawnLocal(t, ['--vault', 'one', '--vault', 'two', '--vault', 'three', 'four']);
+  const answer = await glacierClient(local.url).send(new ListVaultsCommand({ accountId: '-' }));
+  t.same(answer.VaultList?.map((vault) => vault.VaultName).sort(), ['four', 'one', 'three', 'two']);
+});
+
 t.test('usage errors exit 2 with one line', async (t) => {
   for (const [args, message] of [
     [['--job-delay', 'soon'], /--job-delay: "soon" is not 0, "tier" or a number of seconds/],
     [['--faults', 'UploadArchive:boom'], /--faults: bad fault rule "UploadArchive:boom"/],
     [['--port', '70000'], /--port: 70000 is not a port number/],
     [['--bogus'], /Unknown argument: bogus/],
+    [['--port', '0', '--port', '1'], /^gl-local: --port is given more than once\n$/],
   ] as const) {
     const failed = await run(process.execPath, [command, ...args]).then(
       () => undefined,
