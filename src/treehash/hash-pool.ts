@@ -121,6 +121,12 @@ export class HashPool {
     return session;
   }
 
+  /** Workers that would start a job submitted now at once: none busy or promised to one. */
+  get idle(): number {
+    if (this.queue.length > 0) return 0;
+    return this.workerSlots.filter((slot) => !slot.busy && slot.pinned.length === 0).length;
+  }
+
   /** Worker threads running now. */
   get running(): number {
     return this.workerSlots.filter((slot) => slot.worker).length;

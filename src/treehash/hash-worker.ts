@@ -13,6 +13,7 @@ export interface SharedBytes {
 /** Work for a hashing worker. Byte ranges are [start, end) of an open file descriptor. */
 export type HashJob = { id: number } & (
   | /** The SHA-256 of each 1 MiB leaf of the range, concatenated. */ { op: 'leaves'; fd: number; start: number; end: number }
+  | /** The SHA-256 of the whole range. */ { op: 'linear'; fd: number; start: number; end: number }
   | /** The same leaf digests, then the SHA-256 of the whole range, from one read of it. */ {
       op: 'leavesAndLinear';
       fd: number;
@@ -95,6 +96,11 @@ export function hashWorkerMain(): void {
     switch (job.op) {
       case 'leaves':
         return leafDigests(job.fd, job.start, job.end, undefined);
+      case 'linear': {
+        const linear = createHash('sha256');
+        eachLeaf(job.fd, job.start, job.end, (bytes) => linear.update(bytes));
+        return linear.digest();
+      }
       case 'leavesAndLinear':
         return leafDigests(job.fd, job.start, job.end, createHash('sha256'));
       case 'leaf': {

@@ -41,6 +41,29 @@ t.test('both hashes of ranges anywhere in a file, from one read', async (t) => {
   }
 });
 
+t.test('a range hashed while workers idle: its linear SHA-256 on one, its leaves on the others', async (t) => {
+  const dir = scratch(t);
+  const input = seededBytes(48 * MiB + 9, 13);
+  const path = writeFile(dir, 'f', input);
+  const pool = new HashPool(2);
+  t.teardown(() => pool.close());
+  const ops: string[] = [];
+  const run = pool.run.bind(pool);
+  pool.run = (request, session) => (ops.push(request.op), run(request, session));
+  const expect = (start: number, size: number) => {
+    const bytes = input.subarray(start, start + size);
+    return { treeHash: treeHash(bytes), sha256: createHash('sha256').update(bytes).digest('hex') };
+  };
+
+  t.same(await hashFileRange(path, 3, 40 * MiB + 5, { pool }), expect(3, 40 * MiB + 5));
+  t.same(ops.splice(0), ['linear', 'leaves', 'leaves', 'leaves'], 'alone: hashed apart, in blocks of 16 leaves');
+  const [first, second] = await Promise.all([hashFileRange(path, 0, 24 * MiB, { pool }), hashFileRange(path, 24 * MiB, 24 * MiB + 9, { pool })]);
+  t.same([first, second], [expect(0, 24 * MiB), expect(24 * MiB, 24 * MiB + 9)]);
+  t.same(ops.splice(0), ['linear', 'leaves', 'leaves', 'leavesAndLinear'], 'the second, with every worker taken, is one job');
+  t.same(await hashFileRange(path, 0, 16 * MiB, { pool }), expect(0, 16 * MiB));
+  t.same(ops.splice(0), ['leavesAndLinear'], 'one block or less: one job');
+});
+
 t.test('files that cannot be hashed', async (t) => {
   const dir = scratch(t);
   const path = writeFile(dir, 'short', Buffer.alloc(1000, 1));
