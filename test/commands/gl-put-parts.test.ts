@@ -131,7 +131,8 @@ t.test('--help shows a pipeline; usage errors exit 2', async (t) => {
   t.match(help.stdout.toString().replace(/\s+/g, ' '), 'tar c photos/ | gl-chunk --part-size 64MiB --name photos.tar | gl-put-parts --vault photos >> archives.ndjson');
   for (const [args, message] of [
     ['', /Missing required argument: vault/],
-    ['--vault v --concurrency 0', /--concurrency: 0 is not a whole number from 1 to 64/],
+    ['--vault v --concurrency 0', /^gl-put-parts: --concurrency: "0" is not a whole number from 1 to 64\n$/],
+    ['--vault v --concurrency abc', /^gl-put-parts: --concurrency: "abc" is not a whole number from 1 to 64\n$/],
     ['--vault v --resume', /--resume needs --journal FILE/],
   ] as const) {
     const result = await sh(`gl-put-parts ${args} < /dev/null`);
