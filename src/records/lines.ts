@@ -69,6 +69,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | Uint8Array | st
         let at = from;
         while (at < chunk.length && isBlankByte(chunk[at])) at++;
         if (chunk[at] === 10) {
+          if (at - from > maxLineBytes) options.onTooLong(number + 1, at - from);
           number++;
           from = at + 1;
           continue;

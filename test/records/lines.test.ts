@@ -1,7 +1,7 @@
 // The line splitter fed awkward chunk boundaries by hand.
 
 import t from 'tap';
-import { splitLines, type Line } from '../../src/records/lines.js';
+import { MAX_LINE_BYTES, splitLines, type Line } from '../../src/records/lines.js';
 
 async function* feed(...chunks: (string | Buffer)[]): AsyncGenerator<Buffer> {
   for (const chunk of chunks) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
@@ -59,6 +59,7 @@ t.test('skipBlank: blank lines are left out but counted, whether they fall insid
   t.same(await skipped(feed(input, '   ')), expected, 'a last line of spaces without a newline');
   t.same(await skipped(feed(input, ' x')), [...expected, { number: 11, text: ' x' }], 'a last line that is not blank');
   t.same(await skipped(feed('\n'.repeat(100_000), '{"c":3}\n')), [{ number: 100_001, text: '{"c":3}' }], 'many blank lines');
+  await t.rejects(skipped((async function* () { yield Buffer.from(`\n${' '.repeat(MAX_LINE_BYTES + 1)}\n`); })()), /line 2 too long/, 'a blank line longer than the limit is still too long');
 });
 
 t.test('a line longer than the limit stops the split, whether or not its newline has come', async (t) => {
