@@ -105,7 +105,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | Uint8Array | st
 }
 
 /** Nothing but spaces, tabs and `\r`. */
-export function isBlank(bytes: Buffer): boolean {
+function isBlank(bytes: Buffer): boolean {
   for (let i = 0; i < bytes.length; i++) if (!isBlankByte(bytes[i])) return false;
   return true;
 }
