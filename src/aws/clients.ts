@@ -63,7 +63,7 @@ function requestHandler(options: ClientOptions) {
  * is advice for whoever picks the SDK version (this package pins it), not for the user of a
  * command, and it would break "one clear line on stderr".
  */
-function quietSdkVersionWarning(): void {
+export function quietSdkVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
@@ -72,7 +72,7 @@ function quietSdkVersionWarning(): void {
  * console itself ("An error was encountered in a non-retryable streaming request."): on stderr
  * next to the command's own one-line error. Our callers report every failure themselves.
  */
-const silentLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+export const silentLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 export function createGlacierClient(settings: AwsSettings, options: ClientOptions = {}): GlacierClient {
   quietSdkVersionWarning();

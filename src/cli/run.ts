@@ -49,6 +49,11 @@ export async function runCommand(
     controller.abort(new PipesError('STDOUT_CLOSED', 'stdout was closed before all output was written'));
   });
 
+  // Diagnostics are not the data: when whoever read stderr has gone (`2>&1 >ledger | head -1`),
+  // or it cannot be written, the command carries on without them, and its exit status still
+  // tells how it went. Without a listener, the first failed write would kill the process.
+  process.stderr.on('error', () => {});
+
   let status: number;
   try {
     status = (await main({ signal: controller.signal })) ?? EXIT.ok;

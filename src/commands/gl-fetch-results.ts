@@ -11,6 +11,7 @@ import { describeAwsError } from '../aws/errors.js';
 import { commandLine } from '../cli/args.js';
 import { formatDuration, parseDuration } from '../cli/duration.js';
 import { runCommand, warn } from '../cli/run.js';
+import { wholeNumberOption } from '../cli/whole-number.js';
 import { EXIT, InputError, PipesError, UsageError } from '../errors.js';
 import { fetcherFor, GLACIER_ACTIONS, type FetchContext, type JobFetcher, type JobOutput } from '../fetch/index.js';
 import { jobLabel } from '../jobs/job-label.js';
@@ -54,9 +55,9 @@ await runCommand(NAME, async ({ signal }) => {
     .option('output', { type: 'string', requiresArg: true, describe: 'archive retrievals: write the archive to FILE (one job), resumable; FILE appears only once verified' })
     .option('output-dir', { type: 'string', requiresArg: true, describe: 'archive retrievals: write each archive to DIR/ARCHIVE-ID (DIR/ARCHIVE-ID.START-END for a range), resumable' })
     .option('delete', { type: 'boolean', default: false, describe: "after a select job's output is written in full, delete its objects from S3" })
-    .option('concurrency', { type: 'number', default: 4, describe: 'GET requests in flight' })
+    .option('concurrency', wholeNumberOption('concurrency', { default: 4, min: 1, max: 64, describe: 'GET requests in flight' }))
     .option('chunk-size', { type: 'string', requiresArg: true, default: '16MiB', describe: 'bytes per ranged GET (for archives a power of two of whole MiB); memory holds (concurrency + 1) chunks' })
-    .option('attempts', { type: 'number', default: 8, describe: 'attempts per request (a damaged or failed piece is fetched again), the first included' })
+    .option('attempts', wholeNumberOption('attempts', { default: 8, min: 1, max: 100, describe: 'attempts per request (a damaged or failed piece is fetched again), the first included' }))
     .options(awsFlags)
     .parseAsync();
 
@@ -64,10 +65,8 @@ await runCommand(NAME, async ({ signal }) => {
   if (pollIntervalMs === undefined || pollIntervalMs <= 0) throw new UsageError(`--poll-interval: "${argv.pollInterval}" is not a duration (500ms, 30s, 5m, 1h)`);
   const timeoutMs = argv.timeout === undefined ? undefined : parseDuration(argv.timeout);
   if (timeoutMs === undefined && argv.timeout !== undefined) throw new UsageError(`--timeout: "${argv.timeout}" is not a duration (30s, 5m, 12h)`);
-  if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1 || argv.concurrency > 64) throw new UsageError(`--concurrency: ${argv.concurrency} is not a whole number from 1 to 64`);
   const chunkSize = parseByteSize(argv.chunkSize);
   if (chunkSize === undefined || chunkSize < 64 * 1024 || chunkSize > 1024 ** 3) throw new UsageError(`--chunk-size: "${argv.chunkSize}" is not a size from 64KiB to 1GiB`);
-  if (!Number.isInteger(argv.attempts) || argv.attempts < 1 || argv.attempts > 100) throw new UsageError(`--attempts: ${argv.attempts} is not a whole number from 1 to 100`);
   if (argv.output !== undefined && argv.outputDir !== undefined) throw new UsageError('--output FILE is for one archive, --output-dir DIR for several: give one of them');
   const toFiles = argv.output !== undefined || argv.outputDir !== undefined;
 

@@ -8,6 +8,7 @@ import { describeAwsError } from '../aws/errors.js';
 import { commandLine } from '../cli/args.js';
 import { checkJobDescription, jobFlags } from '../cli/job-flags.js';
 import { runCommand, warn } from '../cli/run.js';
+import { wholeNumberOption } from '../cli/whole-number.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { initiateInventoryJob, type InventoryJobSpec } from '../jobs/inventory-job.js';
 import { readRecords } from '../records/reader.js';
@@ -39,7 +40,7 @@ await runCommand(
       .option('format', { choices: ['json', 'csv'] as const, default: 'json' as const, describe: "the inventory's format on the wire (the records gl-fetch-results writes are the same)" })
       .option('start-date', { type: 'string', requiresArg: true, describe: 'only archives created at or after this time (ISO 8601, e.g. 2024-01-01T00:00:00Z)' })
       .option('end-date', { type: 'string', requiresArg: true, describe: 'only archives created before this time' })
-      .option('limit', { type: 'number', requiresArg: true, describe: 'at most N archives per job; gl-fetch-results then prints how to ask for the next page' })
+      .option('limit', wholeNumberOption('limit', { min: 1, describe: 'at most N archives per job; gl-fetch-results then prints how to ask for the next page' }))
       .option('marker', { type: 'string', requiresArg: true, describe: 'the page to start at, as gl-fetch-results printed it' })
       .options(jobFlags)
       .options(awsFlags)
@@ -51,7 +52,6 @@ await runCommand(
       }
     }
     if (argv.startDate && argv.endDate && Date.parse(argv.startDate) >= Date.parse(argv.endDate)) throw new UsageError('--start-date must be before --end-date');
-    if (argv.limit !== undefined && (!Number.isSafeInteger(argv.limit) || argv.limit < 1)) throw new UsageError(`--limit: ${argv.limit} is not a whole number of at least 1`);
     checkJobDescription(argv.description);
     const spec: InventoryJobSpec = {
       format: argv.format === 'csv' ? 'CSV' : 'JSON',

@@ -2,6 +2,7 @@
 
 import { commandLine } from '../cli/args.js';
 import { runCommand, warn } from '../cli/run.js';
+import { wholeNumberOption } from '../cli/whole-number.js';
 import { EXIT, UsageError } from '../errors.js';
 import { parseFaultSpec, type FaultRule } from '../local/faults.js';
 import { isValidVaultName } from '../local/glacier/validate.js';
@@ -24,7 +25,7 @@ await runCommand(NAME, async ({ signal }) => {
     ],
   )
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to listen on (loopback unless you ask otherwise)' })
-    .option('port', { type: 'number', default: 0, describe: 'port; 0 picks a free one' })
+    .option('port', wholeNumberOption('port', { default: 0, min: 0, max: 65535, what: 'a port number', describe: 'port; 0 picks a free one' }))
     .option('data-dir', { type: 'string', describe: 'state directory, kept across restarts (default: a temporary one, removed on exit)' })
     .option('vault', { type: 'string', array: true, default: [], describe: 'create this vault at start-up (repeatable)' })
     .option('access-key', { type: 'string', default: 'test', describe: 'access key ID requests must be signed with' })
@@ -32,12 +33,10 @@ await runCommand(NAME, async ({ signal }) => {
     .option('region', { type: 'string', default: 'us-east-1', describe: 'region in ARNs' })
     .option('job-delay', { type: 'string', default: '0', describe: 'seconds until a job completes, or "tier" (Expedited 1 s, Standard 5 s, Bulk 12 s)' })
     .option('faults', { type: 'string', describe: 'fault rules, e.g. "UploadMultipartPart:500@0.2,GetJobOutput:corrupt" (see the README)' })
-    .option('fault-seed', { type: 'number', default: 1, describe: 'seed for the fault rules (same seed, same faults)' })
+    .option('fault-seed', wholeNumberOption('fault-seed', { default: 1, min: Number.MIN_SAFE_INTEGER, what: 'an integer', describe: 'seed for the fault rules (same seed, same faults)' }))
     .option('log', { type: 'boolean', default: false, describe: 'write one NDJSON record per request to stderr' })
     .parseAsync();
 
-  if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new UsageError(`--port: ${argv.port} is not a port number`);
-  if (!Number.isInteger(argv.faultSeed)) throw new UsageError(`--fault-seed: ${argv.faultSeed} is not an integer`);
   for (const name of argv.vault) if (!isValidVaultName(name)) throw new UsageError(`--vault: "${name}" is not a vault name (1 to 255 characters from a-z, A-Z, 0-9, '_', '-' and '.')`);
   const jobDelay = parseJobDelay(argv.jobDelay);
   if (jobDelay === undefined) throw new UsageError(`--job-delay: "${argv.jobDelay}" is not 0, "tier" or a number of seconds`);

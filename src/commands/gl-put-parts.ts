@@ -5,6 +5,7 @@ import { describeAwsError } from '../aws/errors.js';
 import { ThrottleGate } from '../aws/throttle-gate.js';
 import { commandLine } from '../cli/args.js';
 import { runCommand, warn } from '../cli/run.js';
+import { wholeNumberOption } from '../cli/whole-number.js';
 import { PipesError, UsageError } from '../errors.js';
 import { descriptionProblem } from '../records/limits.js';
 import { readUploadStream } from '../records/upload-stream.js';
@@ -35,7 +36,7 @@ await runCommand(
       ],
     )
       .option('vault', { type: 'string', demandOption: true, describe: 'the vault to store the archives in' })
-      .option('concurrency', { type: 'number', default: 4, describe: 'parts in flight at once (and in memory, for inline data)' })
+      .option('concurrency', wholeNumberOption('concurrency', { default: 4, min: 1, max: MAX_CONCURRENCY, describe: 'parts in flight at once (and in memory, for inline data)' }))
       .option('journal', { type: 'string', describe: 'append every step to FILE (NDJSON, flushed to disk), so that --resume can continue the run' })
       .option('resume', { type: 'boolean', default: false, describe: "continue the run in --journal FILE: parts and archives Glacier holds are not sent again" })
       .option('keep-upload', { type: 'boolean', default: false, describe: 'on failure, keep the multipart upload instead of aborting it (always kept with --journal)' })
@@ -44,9 +45,6 @@ await runCommand(
       .option('progress', { type: 'boolean', default: false, describe: 'show progress on stderr even when it is not a terminal' })
       .parseAsync();
 
-    if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1 || argv.concurrency > MAX_CONCURRENCY) {
-      throw new UsageError(`--concurrency: ${argv.concurrency} is not a whole number from 1 to ${MAX_CONCURRENCY}`);
-    }
     if (argv.resume && argv.journal === undefined) throw new UsageError('--resume needs --journal FILE: the journal of the run to continue');
     const template = argv.description;
     if (template !== undefined) {

@@ -7,6 +7,7 @@ import { describeAwsError } from '../aws/errors.js';
 import { deleteArchives, type DeleteRequest } from '../archive/delete-archives.js';
 import { commandLine } from '../cli/args.js';
 import { runCommand, warn } from '../cli/run.js';
+import { wholeNumberOption } from '../cli/whole-number.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { readRecords } from '../records/reader.js';
 import type { ArchiveRecord } from '../records/types.js';
@@ -32,10 +33,9 @@ await runCommand(
       ],
     )
       .option('dry-run', { type: 'boolean', default: false, describe: 'check the records and say on stderr what would be deleted; no request, nothing on stdout' })
-      .option('concurrency', { type: 'number', default: 4, describe: 'DeleteArchive requests in flight (all pause together when Glacier throttles)' })
+      .option('concurrency', wholeNumberOption('concurrency', { default: 4, min: 1, max: 64, describe: 'DeleteArchive requests in flight (all pause together when Glacier throttles)' }))
       .options(awsFlags)
       .parseAsync();
-    if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1 || argv.concurrency > 64) throw new UsageError(`--concurrency: ${argv.concurrency} is not a whole number from 1 to 64`);
     if (process.stdin.isTTY) throw new UsageError('no archive records: pipe a ledger (archive records) into gl-rm');
 
     async function* archives(): AsyncGenerator<DeleteRequest<number>> {

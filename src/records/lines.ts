@@ -23,6 +23,11 @@ export interface SplitOptions {
    * then valid only until the next one is pulled.
    */
   reuse?: boolean;
+  /**
+   * Leave out blank lines (nothing but spaces, tabs and `\r`); they are still counted. A blank
+   * line costs a few byte comparisons instead of a yield: 200 MB of newlines took minutes.
+   */
+  skipBlank?: boolean;
 }
 
 /** Data lines are about 1.4 MB; 16 MiB leaves room for hand-made records and still bounds memory. */
@@ -59,7 +64,19 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | Uint8Array | st
   for await (const input of chunks) {
     const chunk = typeof input === 'string' ? Buffer.from(input) : Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     let from = 0;
-    for (let newline = chunk.indexOf(10, from); newline !== -1; newline = chunk.indexOf(10, from)) {
+    while (true) {
+      if (options.skipBlank && pendingBytes === 0) {
+        let at = from;
+        while (at < chunk.length && isBlankByte(chunk[at])) at++;
+        if (chunk[at] === 10) {
+          if (at - from > maxLineBytes) options.onTooLong(number + 1, at - from);
+          number++;
+          from = at + 1;
+          continue;
+        }
+      }
+      const newline = chunk.indexOf(10, from);
+      if (newline === -1) break;
       const length = pendingBytes + newline + 1 - from;
       if (length - 1 > maxLineBytes) options.onTooLong(number + 1, length - 1);
       const piece = chunk.subarray(from, newline + 1);
@@ -69,7 +86,9 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | Uint8Array | st
         raw = takeHeld();
       }
       from = newline + 1;
-      yield { number: ++number, bytes: content(raw), raw };
+      const bytes = content(raw);
+      number++;
+      if (!(options.skipBlank && isBlank(bytes))) yield { number, bytes, raw };
     }
     if (from < chunk.length) {
       if (pendingBytes + chunk.length - from > maxLineBytes) options.onTooLong(number + 1, pendingBytes + chunk.length - from);
@@ -79,8 +98,20 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | Uint8Array | st
   // A last line without a newline still counts (a truncated stream is caught by what it means).
   if (pendingBytes > 0) {
     const raw = takeHeld();
-    yield { number: ++number, bytes: content(raw), raw };
+    const bytes = content(raw);
+    number++;
+    if (!(options.skipBlank && isBlank(bytes))) yield { number, bytes, raw };
   }
+}
+
+/** Nothing but spaces, tabs and `\r`. */
+function isBlank(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (!isBlankByte(bytes[i])) return false;
+  return true;
+}
+
+function isBlankByte(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d;
 }
 
 function content(raw: Buffer): Buffer {

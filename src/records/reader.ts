@@ -51,14 +51,12 @@ export async function* readRecords(input: Readable | AsyncIterable<Buffer | Uint
   const lines = splitLines(input, {
     maxLineBytes: options.maxLineBytes ?? MAX_LINE_BYTES,
     reuse: options.reuseLines,
+    skipBlank: true,
     onTooLong: (line, bytes) => {
       throw new InputError(source, line, `line is longer than ${options.maxLineBytes ?? MAX_LINE_BYTES} bytes (${bytes} so far); is this NDJSON?`);
     },
   });
-  for await (const { number, bytes, raw } of lines) {
-    if (isBlank(bytes)) continue;
-    yield parse(bytes, raw, number);
-  }
+  for await (const { number, bytes, raw } of lines) yield parse(bytes, raw, number);
 }
 
 /**
@@ -99,12 +97,4 @@ export function lineParser(source = 'stdin', validate = true, dataBuffer?: () =>
     if (rangeProblem) throw fail(line, rangeProblem);
     return { line, raw, record: rest as RecordBase, bytes };
   };
-}
-
-function isBlank(raw: Buffer): boolean {
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
-  }
-  return true;
 }

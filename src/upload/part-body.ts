@@ -41,6 +41,16 @@ export function openPartBody(source: PartSource, onBytes?: (bytes: number) => vo
 }
 
 /**
+ * Whether the whole body went out: a request that fails after this may have been carried out
+ * (its answer lost), so resending it may do the work twice. A file body knows when every chunk
+ * was flushed to the socket; a memory body only when its last chunk was handed to the request,
+ * which may still hold it: the answer errs on the side of "sent".
+ */
+export function wholeBodySent(body: Readable): boolean {
+  return body instanceof FileRangeBody ? body.flushed === body.source.size || body.readableEnded : body.readableEnded;
+}
+
+/**
  * A byte range of a file. Read as a stream, every chunk is a new Buffer. Piped (what the SDK
  * does with a request body), it reads into FILE_BUFFERS buffers of its own and reuses each once
  * the destination's write callback says the socket is done with it: a gigabyte sent makes no
@@ -51,11 +61,13 @@ class FileRangeBody extends Readable {
   private readonly file: Promise<FileHandle>;
   private position: number;
   private readonly end: number;
+  /** Bytes the destination has written out, when piped. */
+  flushed = 0;
   /** Wakes a pump waiting for a free buffer (a write finished, or this stream was destroyed). */
   private wake: (() => void) | undefined;
 
   constructor(
-    private readonly source: Extract<PartSource, { kind: 'file' }>,
+    readonly source: Extract<PartSource, { kind: 'file' }>,
     private readonly onBytes: ((bytes: number) => void) | undefined,
   ) {
     super({ highWaterMark: FILE_CHUNK });
@@ -117,7 +129,9 @@ class FileRangeBody extends Readable {
         // body is destroyed before anything here runs again.
         if (gone()) return;
         this.onBytes?.(chunk.length);
-        destination.write(chunk, () => {
+        const length = chunk.length;
+        destination.write(chunk, (err?: Error | null) => {
+          if (!err) this.flushed += length;
           free.push(buffer);
           this.wake?.();
         });

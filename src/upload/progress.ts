@@ -68,6 +68,16 @@ export class UploadReporter implements UploadObserver {
 
   retry(event: RetryEvent): void {
     if (this.archive) this.archive.retries++;
+    // Glacier has no idempotency token: if the first attempt was stored and only its answer was
+    // lost, the resent UploadArchive stores a second copy. Said even without --progress: only an
+    // inventory can tell.
+    if (event.operation === 'UploadArchive' && event.mayHaveTakenEffect && event.archive) {
+      const { description, size, treeHash } = event.archive;
+      this.say(
+        `UploadArchive for ${event.what} failed after its whole body was sent (${describeAwsError(event.error)}); it is sent again, ` +
+          `so the vault may end up holding it twice: check an inventory for a second archive with description ${JSON.stringify(description)}, size ${size} and tree hash ${treeHash}`,
+      );
+    }
     if (this.options.progress) {
       this.say(`retrying ${event.operation} for ${event.what} in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt} failed: ${describeAwsError(event.error)})`);
     }

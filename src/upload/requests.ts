@@ -8,13 +8,13 @@ import type { GlacierClient } from '@aws-sdk/client-glacier';
 import { glacierSdk } from '../require-commonjs.js';
 import type { Readable } from 'node:stream';
 import { withUploadHeaders } from '../aws/clients.js';
-import { awsErrorCode, describeAwsError } from '../aws/errors.js';
+import { awsErrorCode, describeAwsError, httpStatus } from '../aws/errors.js';
 import { withRetries } from '../aws/retry.js';
 import type { ThrottleGate } from '../aws/throttle-gate.js';
 import { PipesError } from '../errors.js';
 import { fileProblem } from '../records/file-problem.js';
 import { hashFileRange } from '../treehash/file-hash.js';
-import { openPartBody, type PartSource } from './part-body.js';
+import { openPartBody, wholeBodySent, type PartSource } from './part-body.js';
 
 const { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, InitiateMultipartUploadCommand, ListPartsCommand, UploadArchiveCommand, UploadMultipartPartCommand } = glacierSdk();
 
@@ -26,6 +26,13 @@ export interface RetryEvent {
   /** The attempt that failed (1 for the first). */
   attempt: number;
   delayMs: number;
+  /**
+   * Calls with a body: the failed attempt had sent its whole body and no answer says Glacier
+   * refused it (there was none, or a 5xx): it may have been carried out.
+   */
+  mayHaveTakenEffect?: boolean;
+  /** For UploadArchive: the archive it stores, so that a possible second copy can be named. */
+  archive?: { description: string; size: number; treeHash: string };
 }
 
 export interface UploadRequestsOptions {
@@ -108,7 +115,7 @@ export class UploadRequests {
   /** Sends one part and checks the tree hash Glacier computed. */
   async uploadPart(uploadId: string, start: number, source: PartSource, hashes: PartHashes, what: string, call: CallOptions = {}): Promise<void> {
     const range = `bytes ${start}-${start + source.size - 1}/*`;
-    const output = await this.retryWithBody('UploadMultipartPart', what, call, source, hashes, (body) => {
+    const output = await this.retryWithBody('UploadMultipartPart', what, call, source, hashes, {}, (body) => {
       const command = new UploadMultipartPartCommand({ accountId, vaultName: this.vault, uploadId, range, checksum: hashes.treeHash, body });
       withUploadHeaders(command, { sha256: hashes.sha256, contentLength: source.size });
       return this.client.send(command);
@@ -118,7 +125,8 @@ export class UploadRequests {
 
   /** Stores a whole archive in one request (it must fit in one request: up to 4 GiB). */
   async uploadArchive(description: string, source: PartSource, hashes: PartHashes, what: string, call: CallOptions = {}): Promise<StoredArchive> {
-    const output = await this.retryWithBody('UploadArchive', what, call, source, hashes, (body) => {
+    const archive = { description, size: source.size, treeHash: hashes.treeHash };
+    const output = await this.retryWithBody('UploadArchive', what, call, source, hashes, { archive }, (body) => {
       const command = new UploadArchiveCommand({ accountId, vaultName: this.vault, archiveDescription: description || undefined, checksum: hashes.treeHash, body });
       withUploadHeaders(command, { sha256: hashes.sha256, contentLength: source.size });
       return this.client.send(command);
@@ -160,7 +168,8 @@ export class UploadRequests {
     return { partSize, description, parts };
   }
 
-  private async retry<T>(operation: string, what: string, call: CallOptions, send: () => Promise<T>): Promise<T> {
+  /** `detail` adds to each RetryEvent what only the caller knows about the failed attempt. */
+  private async retry<T>(operation: string, what: string, call: CallOptions, send: () => Promise<T>, detail?: () => Partial<RetryEvent>): Promise<T> {
     let attempts = 0;
     try {
       return await withRetries(
@@ -174,7 +183,7 @@ export class UploadRequests {
           maxDelayMs: this.options.maxDelayMs,
           gate: this.options.gate,
           signal: call.signal,
-          onRetry: (error, attempt, delayMs) => this.options.onRetry?.({ operation, what, error, attempt, delayMs }),
+          onRetry: (error, attempt, delayMs) => this.options.onRetry?.({ operation, what, error, attempt, delayMs, ...detail?.() }),
         },
       );
     } catch (err) {
@@ -188,9 +197,19 @@ export class UploadRequests {
    * file whose bytes are no longer those hashed explains a failure better than Glacier can (a
    * payload that does not match its signed hash).
    */
-  private async retryWithBody<T>(operation: string, what: string, call: CallOptions, source: PartSource, hashes: PartHashes, send: (body: Readable) => Promise<T>): Promise<T> {
+  private async retryWithBody<T>(
+    operation: string,
+    what: string,
+    call: CallOptions,
+    source: PartSource,
+    hashes: PartHashes,
+    detail: Partial<RetryEvent>,
+    send: (body: Readable) => Promise<T>,
+  ): Promise<T> {
+    let mayHaveTakenEffect = false;
     try {
       return await this.retry(operation, what, call, async () => {
+        mayHaveTakenEffect = false;
         let sent = 0;
         const body = openPartBody(source, (bytes) => {
           sent += bytes;
@@ -199,6 +218,8 @@ export class UploadRequests {
         try {
           return await send(body);
         } catch (err) {
+          const status = httpStatus(err);
+          mayHaveTakenEffect = wholeBodySent(body) && (status === undefined || status >= 500);
           call.onBytes?.(-sent);
           // A file that shrank is not a network fault: report it as it is, without retrying.
           if (body.errored instanceof PipesError) throw new PipesError(body.errored.code, `${what}: ${body.errored.message}`);
@@ -206,7 +227,7 @@ export class UploadRequests {
         } finally {
           body.destroy();
         }
-      });
+      }, () => ({ ...detail, mayHaveTakenEffect }));
     } catch (err) {
       if (err instanceof RequestError && source.kind === 'file' && !call.signal?.aborted) {
         const change = await fileChange(source, hashes);

@@ -87,7 +87,9 @@ t.test('what it cannot fetch is said plainly, before any request', async (t) => 
   for (const [args, message] of [
     ['--poll-interval soon', /--poll-interval: "soon" is not a duration/],
     ['--timeout 5x', /--timeout: "5x" is not a duration/],
-    ['--concurrency 0', /--concurrency: 0 is not a whole number from 1 to 64/],
+    ['--concurrency 0', /--concurrency: "0" is not a whole number from 1 to 64/],
+    ['--concurrency four', /--concurrency: "four" is not a whole number from 1 to 64/],
+    ['--attempts 2.5', /--attempts: "2.5" is not a whole number from 1 to 100/],
     ['--chunk-size 1KiB', /--chunk-size: "1KiB" is not a size from 64KiB to 1GiB/],
     ['--format xml', /Invalid values:[\s\S]*format/],
   ] as const) {

@@ -59,7 +59,9 @@ t.test('vault records on stdin; an empty vault; a missing one', async (t) => {
   for (const [args, message] of [
     ['--vault bad:name', /"bad:name" is not a vault name/],
     ['--vault v --start-date yesterday', /--start-date: "yesterday" is not an ISO 8601 time/],
-    ['--vault v --limit 0', /--limit: 0 is not a whole number of at least 1/],
+    ['--vault v --limit 0', /--limit: "0" is not a whole number of at least 1/],
+    ['--vault v --limit ten', /--limit: "ten" is not a whole number of at least 1/],
+    ['--vault v --limit 2 --limit 3', /--limit is given more than once/],
     ['--vault a --vault b --marker M', /--marker continues the inventory of one vault/],
     ['--vault v --limit 5 --limit 10', /^gl-inventory: --limit is given more than once\n$/],
   ] as const) {

@@ -1,7 +1,7 @@
 // gl-put-parts on bad input and bad setups: one clear line on stderr, a non-zero exit, no
 // archive record, and the multipart upload aborted (or kept, with --journal or --keep-upload).
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { withLocal } from '../helpers/local.js';
@@ -142,3 +142,26 @@ async function ledgerSetUp(t: Test, seed: number) {
   const dir = scratch(t);
   return { server, env: putEnv(server), file: quote(writeFile(dir, 'in.bin', seededBytes(2 * MiB, seed))), journal: quote(join(dir, 'j.ndjson')) };
 }
+
+// Diagnostics are not the data: whoever read stderr going away must not stop the upload.
+t.test('a closed stderr: the upload goes on, the ledger is written, the status tells the truth, no lock is left', async (t) => {
+  const { server, env } = await ledgerSetUp(t, 7);
+  const dir = scratch(t);
+  const journal = join(dir, 'j.ndjson');
+  const files = [1, 2, 3].map((n) => quote(writeFile(dir, `in-${n}.bin`, seededBytes(2 * MiB, 70 + n))));
+  const ledger = quote(join(dir, 'ledger.ndjson'));
+  // --progress writes a line per stored archive; `head -1` has gone by the second.
+  const run = await sh(`gl-chunk --part-size 1MiB ${files.join(' ')} | gl-put-parts --vault v --progress --journal ${quote(journal)} 2>&1 >${ledger} | head -1`, { env });
+  t.equal(run.status, 0, 'exit 0');
+  t.match(run.stdout.toString(), /^gl-put-parts: "[^"]*in-1\.bin": stored /, 'the first progress line went through');
+  const stored = readFileSync(join(dir, 'ledger.ndjson'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { name: string });
+  t.match(stored.map((record) => record.name), [/in-1\.bin$/, /in-2\.bin$/, /in-3\.bin$/], 'every archive is in the ledger');
+  t.equal(stored.length, 3);
+  t.equal(requestsFor(server, 'CompleteMultipartUpload', 201).length, 3, 'and stored');
+  t.ok(existsSync(journal), 'the journal was kept');
+  t.notOk(existsSync(`${journal}.lock`), 'and its lock released');
+
+  // A failure with stderr gone still exits non-zero.
+  const failed = await sh(`gl-chunk --part-size 1MiB ${files[0]} | gl-put-parts --vault nope 2>&1 >${ledger} | true`, { env });
+  t.equal(failed.status, 1, 'an unknown vault: exit 1');
+});

@@ -152,3 +152,37 @@ t.test('LimitExceededException is retried like throttling (gl-local cannot send 
   t.equal(records(result)[0].treeHash, await glTreehash({ path: file }));
   t.equal(requestsFor(server, 'UploadMultipartPart', 204).length, 3, 'each part stored once');
 });
+
+// Glacier has no idempotency token: an UploadArchive sent again after its whole body went out
+// and no answer refused it may store a second copy. That is said on stderr even without
+// --progress; a retry that cannot have stored anything says nothing.
+t.test('a resent UploadArchive that may have stored the archive is named on stderr, and only that one', async (t) => {
+  const dir = scratch(t);
+  const small = writeFile(dir, 'small.bin', seededBytes(MiB, 41));
+  const big = writeFile(dir, 'big.bin', seededBytes(16 * MiB, 42));
+  const cases = [
+    // gl-local reads the whole body, then answers 500: the client cannot tell it was not stored.
+    { faults: 'UploadArchive:500x1', file: small, warned: true },
+    // A refusal (throttling) after the whole body: Glacier said it stored nothing.
+    { faults: 'UploadArchive:throttlex1', file: small, warned: false },
+    // The connection is reset after half the body: the rest never went out.
+    { faults: 'UploadArchive:resetx1', file: big, warned: false },
+  ];
+  for (const { faults, file, warned } of cases) {
+    const server = await withLocal(t, { faults, vaults: ['v'] });
+    const partSize = file === big ? '16MiB' : '1MiB';
+    const result = await sh(`gl-chunk --part-size ${partSize} ${quote(file)} | gl-put-parts --vault v`, { env: putEnv(server) });
+    t.equal(result.status, 0, `${faults}: ${result.stderr}`);
+    t.equal(requestsFor(server, 'UploadArchive').length, 2, `${faults}: UploadArchive was sent twice`);
+    const [record] = records(result);
+    if (warned) {
+      const treeHash = await glTreehash({ path: file });
+      t.equal(
+        result.stderr,
+        `gl-put-parts: UploadArchive for archive "${file}" failed after its whole body was sent (ServiceUnavailableException (HTTP 500): Service is unavailable. Try again later. (injected fault)); ` +
+          `it is sent again, so the vault may end up holding it twice: check an inventory for a second archive with description ${JSON.stringify(record.description)}, size ${MiB} and tree hash ${treeHash}\n`,
+        `${faults}: one line naming the archive`,
+      );
+    } else t.equal(result.stderr, '', `${faults}: nothing on stderr`);
+  }
+});

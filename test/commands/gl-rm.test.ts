@@ -102,6 +102,9 @@ t.test('what cannot be deleted is named; a bad line stops the reading, not the d
 
   const usage = await sh(`${RM} --concurrency 0 < ledger.ndjson`, { env, cwd: dir });
   t.equal(usage.status, 2);
-  t.match(usage.stderr, /^gl-rm: --concurrency: 0 is not a whole number from 1 to 64\n$/);
+  t.match(usage.stderr, /^gl-rm: --concurrency: "0" is not a whole number from 1 to 64\n$/);
+  const typo = await sh(`${RM} --concurrency 8x < ledger.ndjson`, { env, cwd: dir });
+  t.equal(typo.status, 2);
+  t.match(typo.stderr, /^gl-rm: --concurrency: "8x" is not a whole number from 1 to 64\n$/, 'what was typed, not NaN');
   t.match((await sh('gl-rm --help')).stdout.toString(), /Examples:[\s\S]*grep old-backup- archives\.ndjson \| gl-rm >> deleted\.ndjson/);
 });

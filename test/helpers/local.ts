@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { GlacierClient, type GlacierClientConfig } from '@aws-sdk/client-glacier';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { quietSdkVersionWarning, silentLogger } from '../../src/aws/clients.js';
 import { startLocal, type LocalOptions, type LocalServer } from '../../src/local/index.js';
 import { NodeSha256 } from '../../src/local/sha256-constructor.js';
 import { parseQuery } from '../../src/local/sigv4.js';
@@ -35,14 +36,20 @@ export async function withLocal(t: TestLike, options: LocalOptions = {}): Promis
 type Target = LocalServer | string;
 const endpointOf = (target: Target) => (typeof target === 'string' ? target : target.url);
 
-/** An SDK v3 Glacier client for gl-local: credentials test/test, region us-east-1. */
-export function glacierClient(target: Target, config: Partial<GlacierClientConfig> = {}): GlacierClient {
-  return new GlacierClient({ region: TEST_REGION, endpoint: endpointOf(target), credentials: TEST_CREDENTIALS, ...config });
+// Like the commands' clients: the SDK's console warnings would only be noise in test output.
+function quietConfig(target: Target) {
+  quietSdkVersionWarning();
+  return { region: TEST_REGION, endpoint: endpointOf(target), credentials: TEST_CREDENTIALS, logger: silentLogger };
 }
 
-/** An SDK v3 S3 client for gl-local: path-style, credentials test/test, region us-east-1. */
+/** An SDK v3 Glacier client for gl-local: credentials test/test, region us-east-1, no console output. */
+export function glacierClient(target: Target, config: Partial<GlacierClientConfig> = {}): GlacierClient {
+  return new GlacierClient({ ...quietConfig(target), ...config });
+}
+
+/** An SDK v3 S3 client for gl-local: path-style, credentials test/test, region us-east-1, no console output. */
 export function s3Client(target: Target, config: Partial<S3ClientConfig> = {}): S3Client {
-  return new S3Client({ region: TEST_REGION, endpoint: endpointOf(target), forcePathStyle: true, credentials: TEST_CREDENTIALS, ...config });
+  return new S3Client({ ...quietConfig(target), forcePathStyle: true, ...config });
 }
 
 /** Environment for the AWS CLI, boto3 and boto 2 talking to gl-local (no config files read). */

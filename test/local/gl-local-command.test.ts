@@ -54,7 +54,9 @@ t.test('usage errors exit 2 with one line', async (t) => {
   for (const [args, message] of [
     [['--job-delay', 'soon'], /--job-delay: "soon" is not 0, "tier" or a number of seconds/],
     [['--faults', 'UploadArchive:boom'], /--faults: bad fault rule "UploadArchive:boom"/],
-    [['--port', '70000'], /--port: 70000 is not a port number/],
+    [['--port', '70000'], /--port: "70000" is not a port number/],
+    [['--port', 'http'], /--port: "http" is not a port number/],
+    [['--fault-seed', 'x'], /--fault-seed: "x" is not an integer/],
     [['--bogus'], /Unknown argument: bogus/],
     [['--port', '0', '--port', '1'], /^gl-local: --port is given more than once\n$/],
   ] as const) {

@@ -1,7 +1,7 @@
 // The line splitter fed awkward chunk boundaries by hand.
 
 import t from 'tap';
-import { splitLines, type Line } from '../../src/records/lines.js';
+import { MAX_LINE_BYTES, splitLines, type Line } from '../../src/records/lines.js';
 
 async function* feed(...chunks: (string | Buffer)[]): AsyncGenerator<Buffer> {
   for (const chunk of chunks) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
@@ -38,6 +38,28 @@ t.test('one byte per write, CRLF, blank lines and a last line without newline', 
   const lines = await split(feed(...[...input].map((byte) => Buffer.from([byte]))));
   t.same(texts(lines), ['one', '', 'two', 'three']);
   t.same(lines.map((line) => line.raw.toString()), ['one\r\n', '\n', 'two\n', 'three']);
+});
+
+t.test('skipBlank: blank lines are left out but counted, whether they fall inside a chunk or across chunks', async (t) => {
+  const tooLong = (line: number, bytes: number): never => {
+    throw new Error(`line ${line} too long (${bytes})`);
+  };
+  const input = '\n\n \t\r\n{"a":1}\n\n\n  {"b":2}\r\n\n  \n \n';
+  const expected = [
+    { number: 4, text: '{"a":1}' },
+    { number: 7, text: '  {"b":2}' },
+  ];
+  const skipped = async (chunks: AsyncIterable<Buffer>) => {
+    const seen: { number: number; text: string }[] = [];
+    for await (const line of splitLines(chunks, { skipBlank: true, onTooLong: tooLong })) seen.push({ number: line.number, text: line.bytes.toString() });
+    return seen;
+  };
+  t.same(await skipped(feed(input)), expected, 'one chunk');
+  t.same(await skipped(feed(...[...Buffer.from(input)].map((byte) => Buffer.from([byte])))), expected, 'one byte per chunk');
+  t.same(await skipped(feed(input, '   ')), expected, 'a last line of spaces without a newline');
+  t.same(await skipped(feed(input, ' x')), [...expected, { number: 11, text: ' x' }], 'a last line that is not blank');
+  t.same(await skipped(feed('\n'.repeat(100_000), '{"c":3}\n')), [{ number: 100_001, text: '{"c":3}' }], 'many blank lines');
+  await t.rejects(skipped((async function* () { yield Buffer.from(`\n${' '.repeat(MAX_LINE_BYTES + 1)}\n`); })()), /line 2 too long/, 'a blank line longer than the limit is still too long');
 });
 
 t.test('a line longer than the limit stops the split, whether or not its newline has come', async (t) => {

@@ -4,6 +4,7 @@ import { InitiateMultipartUploadCommand } from '@aws-sdk/client-glacier';
 import t from 'tap';
 import { glacierBodyChecksums } from '../../src/aws/clients.js';
 import { ThrottleGate } from '../../src/aws/throttle-gate.js';
+import type { PartSource } from '../../src/upload/part-body.js';
 import { RequestError, UploadRequests, type RetryEvent } from '../../src/upload/requests.js';
 import { TreeHasher } from '../../src/treehash/tree-hash.js';
 import { glacierClient, withLocal } from '../helpers/local.js';
@@ -129,4 +130,27 @@ t.test('a file whose bytes changed after they were hashed: the failure says so, 
   t.equal(retries.length, 0, 'not retried');
   t.equal(requestsFor(server, 'UploadMultipartPart').length, 1, 'Glacier refused the part');
   t.equal(requestsFor(server, 'UploadArchive').length, 0, 'nothing to send for a file that is gone');
+});
+
+t.test('a retry says whether the failed attempt may have taken effect: whole body sent, no refusal', async (t) => {
+  const bytes = seededBytes(MiB, 3);
+  const path = writeFile(scratch(t), 'f.bin', bytes);
+  const hashes = hashesOf(bytes);
+  const sources: PartSource[] = [{ kind: 'file', path, start: 0, size: MiB }, { kind: 'memory', buffers: [bytes], size: MiB }];
+  for (const source of sources) {
+    // gl-local reads the whole body before either answer.
+    const server = await withLocal(t, { faults: 'UploadArchive:500x1,UploadArchive:throttlex1' });
+    await createVault(server, 'v');
+    const retries: RetryEvent[] = [];
+    await requestsTo(server, retries).uploadArchive('the description', source, hashes, 'archive "f"');
+    t.match(
+      retries.map(({ error, mayHaveTakenEffect, archive }) => ({ name: (error as Error).name, mayHaveTakenEffect, archive })),
+      [
+        { name: 'ServiceUnavailableException', mayHaveTakenEffect: true, archive: { description: 'the description', size: MiB, treeHash: hashes.treeHash } },
+        { name: 'ThrottlingException', mayHaveTakenEffect: false },
+      ],
+      `${source.kind}: a 500 after the whole body may have stored the archive; a throttle did not`,
+    );
+    t.equal(retries.length, 2);
+  }
 });
