@@ -92,8 +92,10 @@ t.test('what it cannot fetch is said plainly, before any request', async (t) => 
     ['--attempts 2.5', /--attempts: "2.5" is not a whole number from 1 to 100/],
     ['--chunk-size 1KiB', /--chunk-size: "1KiB" is not a size from 64KiB to 1GiB/],
     ['--format xml', /Invalid values:[\s\S]*format/],
+    ['--poll-interval 1s --poll-interval 2s', /^gl-fetch-results: --poll-interval is given more than once\n$/],
   ] as const) {
-    const run = await sh(`${FETCH} ${args} < jobs.ndjson`, { env, cwd: dir });
+    // FETCH sets --poll-interval already, and a flag given twice is refused on its own.
+    const run = await sh(`gl-fetch-results ${ENDPOINT} ${args} < jobs.ndjson`, { env, cwd: dir });
     t.equal(run.status, 2, args);
     t.match(run.stderr, message);
   }
