@@ -79,12 +79,30 @@ function refuseRepeatedFlags(words: string[], declared: DeclaredFlags): void {
   const seen = new Set<string>();
   for (const word of words) {
     if (word === '--') break;
-    const typed = /^--?([^-=\d][^=]*)/.exec(word)?.[1];
-    if (typed === undefined) continue;
-    let name = camel(typed);
-    if (!flagOf.has(name) && /^no[A-Z]/.test(name)) name = name[2].toLowerCase() + name.slice(3);
-    const flag = flagOf.get(name) ?? name;
-    if (seen.has(flag) && !repeatable.has(flag)) throw new UsageError(`--${flagName(flag)} is given more than once`);
-    seen.add(flag);
+    for (const typed of flagsIn(word)) {
+      let name = camel(typed);
+      if (!flagOf.has(name) && /^no[A-Z]/.test(name)) name = name[2].toLowerCase() + name.slice(3);
+      const flag = flagOf.get(name) ?? name;
+      if (seen.has(flag) && !repeatable.has(flag)) throw new UsageError(`--${flagName(flag)} is given more than once`);
+      seen.add(flag);
+    }
   }
+}
+
+/**
+ * The flags one word sets, as yargs-parser reads it: `--name` and `--name=value` one; a single
+ * dash starts a group of one-letter flags (`-cc` gives -c twice), which ends where a value is
+ * attached (`-c=x`, `-c5`, `-c/x`). A negative number (`-5`, `-.5`) is a value, not a flag.
+ */
+function flagsIn(word: string): string[] {
+  const long = /^--([^-=\d][^=]*)/.exec(word);
+  if (long) return [long[1]];
+  if (!/^-[^-\d]/.test(word) || /^-\.\d+$/.test(word)) return [];
+  const letters: string[] = [];
+  for (let at = 1; at < word.length; at++) {
+    letters.push(word[at]);
+    const rest = word.slice(at + 1);
+    if (rest === '' || /^\W/.test(rest) || /^-?\d+(\.\d*)?(e-?\d+)?$/.test(rest)) break;
+  }
+  return letters;
 }

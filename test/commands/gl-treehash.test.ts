@@ -42,6 +42,11 @@ t.test('--check verifies a list and names each mismatch', async (t) => {
   const missing = await sh(`gl-treehash --check ${quote(join(dir, 'nolist'))}`);
   t.equal(missing.status, 1);
   t.equal(missing.stderr, `gl-treehash: ${join(dir, 'nolist')}: no such file\n`);
+  // -cc LIST is -c twice: it reached the check as two lists ("path must be of type string").
+  for (const twice of ['-cc list', `-c${quote(join(dir, 'list'))} -c${quote(join(dir, 'list'))}`]) {
+    const run = await sh(`cd ${quote(dir)} && gl-treehash ${twice}`);
+    t.same([run.status, run.stderr], [2, 'gl-treehash: --check is given more than once\n'], twice);
+  }
 });
 
 t.test('--records fills in part and end hashes and passes everything else through unchanged', async (t) => {
