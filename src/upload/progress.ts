@@ -33,6 +33,8 @@ interface ArchiveProgress {
 export class UploadReporter implements UploadObserver {
   private archive: ArchiveProgress | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Archives already named as possibly stored twice: once is enough, however many retries. */
+  private readonly warnedStoredTwice = new Set<string>();
   private lineShown = false;
 
   constructor(
@@ -71,7 +73,8 @@ export class UploadReporter implements UploadObserver {
     // Glacier has no idempotency token: if the first attempt was stored and only its answer was
     // lost, the resent UploadArchive stores a second copy. Said even without --progress: only an
     // inventory can tell.
-    if (event.operation === 'UploadArchive' && event.mayHaveTakenEffect && event.archive) {
+    if (event.operation === 'UploadArchive' && event.mayHaveTakenEffect && event.archive && !this.warnedStoredTwice.has(event.what)) {
+      this.warnedStoredTwice.add(event.what);
       const { description, size, treeHash } = event.archive;
       this.say(
         `UploadArchive for ${event.what} failed after its whole body was sent (${describeAwsError(event.error)}); it is sent again, ` +

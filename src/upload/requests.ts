@@ -52,9 +52,10 @@ export interface UploadRequestsOptions {
 export class RequestError extends PipesError {
   readonly awsCode: string | undefined;
 
-  constructor(operation: string, what: string, cause: unknown, attempts: number) {
+  /** `afterwards`: what the user must know beyond the failure itself. */
+  constructor(operation: string, what: string, cause: unknown, attempts: number, afterwards = '') {
     const tries = attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
-    super('REQUEST_FAILED', `${operation} for ${what}: ${describeAwsError(cause)}${tries}`, { cause });
+    super('REQUEST_FAILED', `${operation} for ${what}: ${describeAwsError(cause)}${tries}${afterwards}`, { cause });
     this.name = 'RequestError';
     this.awsCode = awsErrorCode(cause);
   }
@@ -169,7 +170,14 @@ export class UploadRequests {
   }
 
   /** `detail` adds to each RetryEvent what only the caller knows about the failed attempt. */
-  private async retry<T>(operation: string, what: string, call: CallOptions, send: () => Promise<T>, detail?: () => Partial<RetryEvent>): Promise<T> {
+  private async retry<T>(
+    operation: string,
+    what: string,
+    call: CallOptions,
+    send: () => Promise<T>,
+    detail?: () => Partial<RetryEvent>,
+    afterwards?: () => string,
+  ): Promise<T> {
     let attempts = 0;
     try {
       return await withRetries(
@@ -188,7 +196,7 @@ export class UploadRequests {
       );
     } catch (err) {
       if (err instanceof PipesError || call.signal?.aborted) throw err;
-      throw new RequestError(operation, what, err, attempts);
+      throw new RequestError(operation, what, err, attempts, afterwards?.());
     }
   }
 
@@ -207,6 +215,14 @@ export class UploadRequests {
     send: (body: Readable) => Promise<T>,
   ): Promise<T> {
     let mayHaveTakenEffect = false;
+    // An UploadArchive that fails for good may still have stored the archive on an attempt
+    // whose answer was lost: the vault then holds it without a ledger record.
+    let mayHaveStored = false;
+    const afterwards = () =>
+      detail.archive && mayHaveStored
+        ? `; an attempt may have stored it all the same: check an inventory for an archive with description ${JSON.stringify(detail.archive.description)}, ` +
+          `size ${detail.archive.size} and tree hash ${detail.archive.treeHash} before storing it again`
+        : '';
     try {
       return await this.retry(operation, what, call, async () => {
         mayHaveTakenEffect = false;
@@ -220,6 +236,7 @@ export class UploadRequests {
         } catch (err) {
           const status = httpStatus(err);
           mayHaveTakenEffect = wholeBodySent(body) && (status === undefined || status >= 500);
+          mayHaveStored ||= mayHaveTakenEffect;
           call.onBytes?.(-sent);
           // A file that shrank is not a network fault: report it as it is, without retrying.
           if (body.errored instanceof PipesError) throw new PipesError(body.errored.code, `${what}: ${body.errored.message}`);
@@ -227,7 +244,7 @@ export class UploadRequests {
         } finally {
           body.destroy();
         }
-      }, () => ({ ...detail, mayHaveTakenEffect }));
+      }, () => ({ ...detail, mayHaveTakenEffect }), afterwards);
     } catch (err) {
       if (err instanceof RequestError && source.kind === 'file' && !call.signal?.aborted) {
         const change = await fileChange(source, hashes);

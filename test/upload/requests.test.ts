@@ -154,3 +154,23 @@ t.test('a retry says whether the failed attempt may have taken effect: whole bod
     t.equal(retries.length, 2);
   }
 });
+
+t.test('an UploadArchive that fails for good after an attempt that may have stored it says to check an inventory', async (t) => {
+  const bytes = seededBytes(MiB, 4);
+  const hashes = hashesOf(bytes);
+  const source: PartSource = { kind: 'memory', buffers: [bytes], size: MiB };
+  const server = await withLocal(t, { faults: 'UploadArchive:500x1,UploadArchive:throttle' });
+  await createVault(server, 'v');
+  await t.rejects(requestsTo(server, [], 3).uploadArchive('the description', source, hashes, 'archive "f"'), {
+    code: 'REQUEST_FAILED',
+    message: new RegExp(
+      `^UploadArchive for archive "f": ThrottlingException .*\\(gave up after 3 attempts\\); an attempt may have stored it all the same: ` +
+        `check an inventory for an archive with description "the description", size ${MiB} and tree hash ${hashes.treeHash} before storing it again$`,
+    ),
+  });
+  const refused = await withLocal(t, { faults: 'UploadArchive:throttle' });
+  await createVault(refused, 'v');
+  await t.rejects(requestsTo(refused, [], 2).uploadArchive('d', source, hashes, 'archive "f"'), {
+    message: /^UploadArchive for archive "f": ThrottlingException .*\(gave up after 2 attempts\)$/,
+  }, 'every attempt refused: nothing to check');
+});
