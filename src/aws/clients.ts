@@ -16,9 +16,9 @@ export interface AwsSettings {
 
 /** yargs options every command that talks to AWS accepts. */
 export const awsFlags = {
-  region: { type: 'string', describe: 'AWS region (default: the SDK chain: AWS_REGION, profile)' },
-  profile: { type: 'string', describe: 'shared config/credentials profile (default: AWS_PROFILE)' },
-  'endpoint-url': { type: 'string', describe: 'endpoint URL, e.g. the one gl-local prints' },
+  region: { type: 'string', requiresArg: true, describe: 'AWS region (default: the SDK chain: AWS_REGION, profile)' },
+  profile: { type: 'string', requiresArg: true, describe: 'shared config/credentials profile (default: AWS_PROFILE)' },
+  'endpoint-url': { type: 'string', requiresArg: true, describe: 'endpoint URL, e.g. the one gl-local prints' },
 } as const;
 
 export function awsSettings(argv: { region?: string; profile?: string; endpointUrl?: string }): AwsSettings {

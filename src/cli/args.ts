@@ -8,7 +8,8 @@ import { packageVersion } from '../version.js';
 // A flag given twice collects both values, so that `array` flags (documented as repeatable) keep
 // every one; any other flag given twice is refused (refuseRepeatedFlags), never silently narrowed
 // to one of its values (which yargs would do for some: `--port 0 --port 1` parses as 1).
-const PARSER_CONFIGURATION = { 'camel-case-expansion': true, 'duplicate-arguments-array': true };
+// No flag has dots in its name: `-c./sums` is the file ./sums, not an object.
+const PARSER_CONFIGURATION = { 'camel-case-expansion': true, 'duplicate-arguments-array': true, 'dot-notation': false };
 
 /**
  * A yargs parser for one command. `usage` is the first help line; `example` is a real pipeline

@@ -39,12 +39,13 @@ await runCommand('gl-chunk', async ({ signal }) => {
   )
     .option('part-size', {
       type: 'string',
+      requiresArg: true,
       describe: 'bytes per part, a power of two from 1MiB to 4GiB (64MiB, 1GiB, 4194304), or auto: for files the smallest that keeps 10,000 parts, at least 16MiB; for streams 64MiB unless --size-hint says more',
       default: 'auto',
     })
-    .option('size-hint', { type: 'string', describe: 'expected size of stdin, so that auto picks a part size it fits in (and a wrong --part-size fails now)' })
-    .option('description', { type: 'string', describe: 'archive description (printable ASCII, at most 1,024 bytes); default: the name' })
-    .option('name', { type: 'string', describe: 'source name written on the upload record; default: the file path, or - for stdin' })
+    .option('size-hint', { type: 'string', requiresArg: true, describe: 'expected size of stdin, so that auto picks a part size it fits in (and a wrong --part-size fails now)' })
+    .option('description', { type: 'string', requiresArg: true, describe: 'archive description (printable ASCII, at most 1,024 bytes); default: the name' })
+    .option('name', { type: 'string', requiresArg: true, describe: 'source name written on the upload record; default: the file path, or - for stdin' })
     .parseAsync();
 
   const paths = argv._.length > 0 ? argv._.map(String) : ['-'];

@@ -24,15 +24,15 @@ await runCommand(NAME, async ({ signal }) => {
       "gl-local --faults 'UploadMultipartPart:500@0.2,GetJobOutput:corrupt' --fault-seed 7 --log 2> requests.ndjson",
     ],
   )
-    .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to listen on (loopback unless you ask otherwise)' })
+    .option('host', { type: 'string', requiresArg: true, default: '127.0.0.1', describe: 'interface to listen on (loopback unless you ask otherwise)' })
     .option('port', wholeNumberOption('port', { default: 0, min: 0, max: 65535, what: 'a port number', describe: 'port; 0 picks a free one' }))
-    .option('data-dir', { type: 'string', describe: 'state directory, kept across restarts (default: a temporary one, removed on exit)' })
+    .option('data-dir', { type: 'string', requiresArg: true, describe: 'state directory, kept across restarts (default: a temporary one, removed on exit)' })
     .option('vault', { type: 'string', array: true, default: [], describe: 'create this vault at start-up (repeatable)' })
-    .option('access-key', { type: 'string', default: 'test', describe: 'access key ID requests must be signed with' })
-    .option('secret-key', { type: 'string', default: 'test', describe: 'secret key requests must be signed with' })
-    .option('region', { type: 'string', default: 'us-east-1', describe: 'region in ARNs' })
-    .option('job-delay', { type: 'string', default: '0', describe: 'seconds until a job completes, or "tier" (Expedited 1 s, Standard 5 s, Bulk 12 s)' })
-    .option('faults', { type: 'string', describe: 'fault rules, e.g. "UploadMultipartPart:500@0.2,GetJobOutput:corrupt" (see the README)' })
+    .option('access-key', { type: 'string', requiresArg: true, default: 'test', describe: 'access key ID requests must be signed with' })
+    .option('secret-key', { type: 'string', requiresArg: true, default: 'test', describe: 'secret key requests must be signed with' })
+    .option('region', { type: 'string', requiresArg: true, default: 'us-east-1', describe: 'region in ARNs' })
+    .option('job-delay', { type: 'string', requiresArg: true, default: '0', describe: 'seconds until a job completes, or "tier" (Expedited 1 s, Standard 5 s, Bulk 12 s)' })
+    .option('faults', { type: 'string', requiresArg: true, describe: 'fault rules, e.g. "UploadMultipartPart:500@0.2,GetJobOutput:corrupt" (see the README)' })
     .option('fault-seed', wholeNumberOption('fault-seed', { default: 1, min: Number.MIN_SAFE_INTEGER, what: 'an integer', describe: 'seed for the fault rules (same seed, same faults)' }))
     .option('log', { type: 'boolean', default: false, describe: 'write one NDJSON record per request to stderr' })
     .parseAsync();

@@ -35,12 +35,12 @@ await runCommand(
         'tar c db/ | gl-chunk --name db.tar | ssh vault-host gl-put-parts --vault db >> archives.ndjson',
       ],
     )
-      .option('vault', { type: 'string', demandOption: true, describe: 'the vault to store the archives in' })
+      .option('vault', { type: 'string', requiresArg: true, demandOption: true, describe: 'the vault to store the archives in' })
       .option('concurrency', wholeNumberOption('concurrency', { default: 4, min: 1, max: MAX_CONCURRENCY, describe: 'parts in flight at once (and in memory, for inline data)' }))
-      .option('journal', { type: 'string', describe: 'append every step to FILE (NDJSON, flushed to disk), so that --resume can continue the run' })
+      .option('journal', { type: 'string', requiresArg: true, describe: 'append every step to FILE (NDJSON, flushed to disk), so that --resume can continue the run' })
       .option('resume', { type: 'boolean', default: false, describe: "continue the run in --journal FILE: parts and archives Glacier holds are not sent again" })
       .option('keep-upload', { type: 'boolean', default: false, describe: 'on failure, keep the multipart upload instead of aborting it (always kept with --journal)' })
-      .option('description', { type: 'string', describe: "archive description instead of the upload record's; {} in TEXT stands for the record's own" })
+      .option('description', { type: 'string', requiresArg: true, describe: "archive description instead of the upload record's; {} in TEXT stands for the record's own" })
       .options(awsFlags)
       .option('progress', { type: 'boolean', default: false, describe: 'show progress on stderr even when it is not a terminal' })
       .parseAsync();

@@ -57,7 +57,7 @@ await runCommand(
       .option('sql', { type: 'string', requiresArg: true, describe: 'the query: SELECT ... FROM ARCHIVE [alias] [WHERE ...] (docs/select.md)' })
       .option('sql-file', { type: 'string', requiresArg: true, describe: 'read the query from this file instead (a command-line argument holds at most 128 KiB)' })
       .option('bucket', { type: 'string', requiresArg: true, describe: 'S3 bucket for the results (same region as the vault)' })
-      .option('prefix', { type: 'string', default: '', describe: 'key prefix; results go to s3://BUCKET/PREFIX/JOBID/' })
+      .option('prefix', { type: 'string', requiresArg: true, default: '', describe: 'key prefix; results go to s3://BUCKET/PREFIX/JOBID/' })
       .option('tier', { choices: TIERS, default: 'Standard' as const, describe: 'retrieval tier' })
       .option('header', { choices: ['use', 'ignore', 'none'] as const, default: 'none' as const, describe: 'first line of the CSV: column names to use, a line to skip, or data' })
       .option('field-delimiter', { type: 'string', requiresArg: true, describe: 'input field delimiter (default ","; \\t, \\n, \\r are understood)' })

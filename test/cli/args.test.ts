@@ -35,3 +35,12 @@ t.test('values and operands that begin with a dash are not flags; repeatable fla
   t.same((await parse(['-c', 'a', '--', '-c', '--check']))._, ['-c', '--check'], 'after --, operands');
   t.same((await parse(['--vault', 'a', '--vault', 'b', 'c'])).vault, ['a', 'b', 'c']);
 });
+
+t.test('a flag that takes a value, given none, and a dotted one-letter flag are usage errors', async (t) => {
+  await t.rejects(parse(['--check']), { name: 'UsageError', message: /Not enough arguments following: check/ });
+  await t.rejects(parse(['--seed', '--quiet']), { name: 'UsageError', message: /Not enough arguments following: seed/ });
+  t.equal((await parse(['--seed', ''])).seed, '', 'an empty value given as a word is a value');
+  // yargs-parser reads `-c./list` as a dotted name; without dot notation that is an unknown flag,
+  // not an object passed on as a path.
+  await t.rejects(parse(['-c./list']), { name: 'UsageError', message: 'Unknown argument: c./list' });
+});

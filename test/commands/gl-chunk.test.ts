@@ -87,6 +87,7 @@ t.test('bad input: one clear line on stderr, nothing on stdout, non-zero exit', 
     ['gl-chunk - -', 2, 'gl-chunk: stdin (-) can be read only once'],
     ['gl-chunk --partsize 1MiB', 2, 'gl-chunk: Unknown argument: partsize'],
     [`gl-chunk --part-size 1MiB --part-size 2MiB ${quote(file)}`, 2, 'gl-chunk: --part-size is given more than once'],
+    [`gl-chunk ${quote(file)} --part-size`, 2, 'gl-chunk: Not enough arguments following: part-size'],
   ];
   const results = await Promise.all(cases.map(([script]) => sh(script, { input: '' })));
   for (const [i, [script, status, message]] of cases.entries()) {
