@@ -27,7 +27,9 @@ export function commandLine(name: string, argv: string[], usage: string, descrip
     .parserConfiguration(PARSER_CONFIGURATION)
     .check(() => {
       // yargs's typings leave out getOptions(), which holds the flags as declared.
-      refuseRepeatedFlags(argv, (parser as Argv & { getOptions(): DeclaredFlags }).getOptions());
+      const declared = (parser as Argv & { getOptions(): DeclaredFlags }).getOptions();
+      refuseRepeatedFlags(argv, declared);
+      refuseSwitchValues(argv, declared);
       return true;
     })
     .fail((message, err) => {
@@ -50,9 +52,12 @@ export function withOperands(parser: Argv): Argv {
     .parserConfiguration({ ...PARSER_CONFIGURATION, 'parse-positional-numbers': false });
 }
 
+/** camelCase spelling of a kebab-case flag name, as yargs keys it. */
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
 /** `--kebab-case` spelling of a camel-cased flag name. */
-export function flagName(camel: string): string {
-  return camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export function flagName(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 interface DeclaredFlags {
@@ -60,6 +65,23 @@ interface DeclaredFlags {
   array: string[];
   /** Each flag's other names (-h for --help; yargs also lists camel-case spellings). */
   alias: Record<string, string[]>;
+  /** Flags that are switches (--delete, --no-wait). */
+  boolean: string[];
+}
+
+/**
+ * Refuses `--switch=VALUE` with anything but true or false: yargs reads `--delete=yes` as false,
+ * which would quietly do the opposite of what was asked.
+ */
+function refuseSwitchValues(words: string[], declared: DeclaredFlags): void {
+  const switches = new Set(declared.boolean.map(camel));
+  for (const word of words) {
+    if (word === '--') break;
+    const [, name, value] = /^--([^=]+)=([\s\S]*)$/.exec(word) ?? [];
+    if (name !== undefined && switches.has(camel(name)) && value !== 'true' && value !== 'false') {
+      throw new UsageError(`${word.slice(0, word.indexOf('='))}: "${value}" is not true or false (or leave the value out)`);
+    }
+  }
 }
 
 /**
@@ -68,7 +90,6 @@ interface DeclaredFlags {
  * a flag (-h and --help, --part-size and --partSize, --no-progress and --progress) counts as one.
  */
 function refuseRepeatedFlags(words: string[], declared: DeclaredFlags): void {
-  const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   // Each name maps to the flag's longest name, which the message shows.
   const flagOf = new Map<string, string>();
   for (const [key, aliases] of Object.entries(declared.alias)) {

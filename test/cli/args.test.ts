@@ -44,3 +44,12 @@ t.test('a flag that takes a value, given none, and a dotted one-letter flag are 
   // not an object passed on as a path.
   await t.rejects(parse(['-c./list']), { name: 'UsageError', message: 'Unknown argument: c./list' });
 });
+
+t.test('a switch given a value other than true or false is refused, not read as false', async (t) => {
+  t.equal((await parse(['--quiet=false'])).quiet, false);
+  t.equal((await parse(['--quiet=true'])).quiet, true);
+  for (const word of ['--quiet=yes', '--quiet=1', '--quiet=']) {
+    await t.rejects(parse([word]), { name: 'UsageError', message: `${word.slice(0, word.indexOf('='))}: "${word.slice(word.indexOf('=') + 1)}" is not true or false (or leave the value out)` }, word);
+  }
+  t.same((await parse(['--', '--quiet=yes']))._, ['--quiet=yes'], 'after --, an operand');
+});
