@@ -89,7 +89,7 @@ await runCommand(
     const requests = new UploadRequests({ client, vault: argv.vault, gate: new ThrottleGate(argv.concurrency), onRetry: (event) => reporter.retry(event) });
     const ledger = new RecordWriter(process.stdout);
     try {
-      const result = await putArchives(readUploadStream(process.stdin, { keepData: true, reuseLines: true, signal }), {
+      const result = await putArchives(readUploadStream(process.stdin, { keepData: true, reuseLines: true, signal, onWarning: (message) => reporter.warning(message) }), {
         requests,
         concurrency: argv.concurrency,
         // Written out, not just queued: only then may the journal say so.

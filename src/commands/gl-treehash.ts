@@ -144,7 +144,7 @@ async function fillInRecords(path: string, signal: AbortSignal): Promise<void> {
   const input = await openInput(path);
   const [{ readUploadStream }, { RecordWriter }] = await Promise.all([import('../records/upload-stream.js'), import('../records/writer.js')]);
   const writer = new RecordWriter(process.stdout);
-  for await (const event of readUploadStream(addAbortSignal(signal, input), { source: path === '-' ? 'stdin' : path, signal })) {
+  for await (const event of readUploadStream(addAbortSignal(signal, input), { source: path === '-' ? 'stdin' : path, signal, onWarning: (message) => warn(NAME, message) })) {
     if (event.kind === 'part' && (event.record.treeHash !== event.treeHash || event.record.sha256 !== event.sha256)) {
       await writer.write({ ...event.record, treeHash: event.treeHash, sha256: event.sha256 });
     } else if (event.kind === 'end' && event.treeHash !== undefined && event.record.treeHash !== event.treeHash) {

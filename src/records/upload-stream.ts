@@ -47,6 +47,7 @@
 // (With bounded concurrency, several workers pull from the same iterator; each `next()` call
 // reads only as far as the next event, or for file parts a record or so further.)
 
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { quietly, sharedHashPool, type HashPool } from '../treehash/hash-pool.js';
@@ -65,6 +66,8 @@ export interface UploadStreamOptions extends Pick<ReadRecordsOptions, 'source' |
   /** The worker pool that does the hashing (default: the process-wide pool). */
   pool?: HashPool;
   signal?: AbortSignal;
+  /** Told of what is worth saying but not an error (a file that grew after it was chunked). */
+  onWarning?: (message: string) => void;
 }
 
 interface EventBase {
@@ -208,7 +211,7 @@ export async function* readUploadStream(input: Readable | AsyncIterable<Buffer |
             if (!archive) throw problem('part record before any upload record');
             // A line read ahead outlives its reused buffer: a part held back keeps a copy.
             const line = filePart && options.reuseLines ? { ...item, raw: Buffer.from(item.raw) } : item;
-            const event = acceptPart(archive, line, problem, { hashFiles, pool: options.pool, signal: options.signal, leaves });
+            const event = acceptPart(archive, line, problem, { hashFiles, pool: options.pool, signal: options.signal, leaves, onWarning: options.onWarning && ((reason) => options.onWarning!(`${source}:${line.line}: ${reason}`)) });
             if (!filePart) {
               yield await event;
               break;
@@ -276,7 +279,7 @@ async function acceptPart(
   archive: OpenArchive,
   item: RecordLine,
   problem: Problem,
-  options: { hashFiles: boolean; pool?: HashPool; signal?: AbortSignal; leaves?: LeafPool },
+  options: { hashFiles: boolean; pool?: HashPool; signal?: AbortSignal; leaves?: LeafPool; onWarning?: (reason: string) => void },
 ): Promise<UploadPartEvent> {
   const record = item.record as PartRecord;
   const { index, start, size } = record;
@@ -319,6 +322,14 @@ async function acceptPart(
     });
     ({ treeHash, sha256 } = checkHashes(record, hashes.treeHash, hashes.sha256!, problem));
     verified = true;
+    // The archive is what was chunked; a file written to since (a log, a dump still running)
+    // has more, which the user may not expect to be left out.
+    if (declared !== null && start + size === declared && options.onWarning) {
+      const now = await stat(record.file!).then((stats) => stats.size, () => undefined);
+      if (now !== undefined && now > declared) {
+        options.onWarning(`part ${index}: ${record.file} is ${now} bytes now; its archive holds the first ${declared}, as chunked (the file grew since)`);
+      }
+    }
   }
   if (digests && treeHash) digests[place] = Buffer.from(treeHash, 'hex');
   else archive.partDigests = undefined;

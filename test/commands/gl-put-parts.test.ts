@@ -161,3 +161,20 @@ t.test('200 MB of blank lines before, between and after the records are skipped'
   t.match(ledger, [{ type: 'archive', vault: 'blank', size: bytes.length, treeHash: await glTreehash({ bytes }) }], 'one archive record');
   t.equal(sha256(await retrieve(server, 'blank', ledger[0].archiveId as string)), sha256(bytes), 'the archive holds the bytes');
 });
+
+t.test('a file that grew after it was chunked: the archive holds the bytes chunked, and one line says so', async (t) => {
+  const server = await withLocal(t, { jobDelay: 0 });
+  await createVault(server, 'grown');
+  const dir = scratch(t);
+  const bytes = seededBytes(2 * MiB + 5, 61);
+  const file = writeFile(dir, 'live.log', bytes);
+  // Appended between gl-chunk and gl-put-parts, as a log or a dump still being written would be.
+  const result = await sh(`gl-chunk --part-size 1MiB ${quote(file)} > records && printf 'more' >> ${quote(file)} && gl-put-parts --vault grown < records`, { env: putEnv(server), cwd: dir });
+  t.equal(result.status, 0, result.stderr);
+  t.equal(result.stderr, `gl-put-parts: stdin:4: part 2: ${file} is ${bytes.length + 4} bytes now; its archive holds the first ${bytes.length}, as chunked (the file grew since)\n`);
+  const [record] = records(result);
+  t.match(record, { size: bytes.length, treeHash: await glTreehash({ bytes }) });
+  t.same(await retrieve(server, 'grown', record.archiveId), bytes, 'the bytes chunked, read back');
+  const unchanged = await sh(`gl-chunk --part-size 1MiB ${quote(file)} | gl-put-parts --vault grown`, { env: putEnv(server) });
+  t.equal(unchanged.stderr, '', 'a file as chunked: nothing said');
+});
