@@ -3,7 +3,8 @@
 //   [OPERATIONS:]KIND[@RATE][xCOUNT]
 //
 //   OPERATIONS  operation names joined by `|` (UploadMultipartPart|PutObject), or `*` (the default)
-//   KIND        500 | throttle | timeout | reset | corrupt | latency=DURATION (ms, or s with `s`)
+//   KIND        500 | throttle | timeout | limit | policy | capacity | reset | corrupt |
+//               latency=DURATION (ms, or s with `s`)
 //   RATE        probability per matching request: 0.25 or 25% (default 1)
 //   COUNT       at most this many faults from this rule
 //
@@ -12,7 +13,7 @@
 
 import { createHash } from 'node:crypto';
 
-export type FaultKind = '500' | 'throttle' | 'timeout' | 'reset' | 'corrupt';
+export type FaultKind = '500' | 'throttle' | 'timeout' | 'limit' | 'policy' | 'capacity' | 'reset' | 'corrupt';
 
 export interface FaultRule {
   /** Operation names the rule applies to; empty means every operation. */
@@ -29,7 +30,7 @@ export interface FaultDecision {
 }
 
 const RULE =
-  /^(?:([A-Za-z0-9*|]+):)?(500|throttle|timeout|reset|corrupt|latency=(\d+(?:\.\d+)?)(ms|s)?)(?:@(\d+(?:\.\d+)?)(%)?)?(?:x(\d+))?$/;
+  /^(?:([A-Za-z0-9*|]+):)?(500|throttle|timeout|limit|policy|capacity|reset|corrupt|latency=(\d+(?:\.\d+)?)(ms|s)?)(?:@(\d+(?:\.\d+)?)(%)?)?(?:x(\d+))?$/;
 
 /** Parses a spec; throws an Error naming the bad rule. */
 export function parseFaultSpec(spec: string): FaultRule[] {
@@ -39,7 +40,7 @@ export function parseFaultSpec(spec: string): FaultRule[] {
     .filter((text) => text !== '')
     .map((text) => {
       const match = RULE.exec(text);
-      if (!match) throw new Error(`bad fault rule "${text}": expected [OPERATION:]KIND[@RATE][xCOUNT], KIND one of 500, throttle, timeout, reset, corrupt, latency=MS`);
+      if (!match) throw new Error(`bad fault rule "${text}": expected [OPERATION:]KIND[@RATE][xCOUNT], KIND one of 500, throttle, timeout, limit, policy, capacity, reset, corrupt, latency=MS`);
       const [, ops, kindText, latency, unit, rateText, percent, count] = match;
       const operations = ops === undefined || ops === '*' ? [] : ops.split('|').filter((op) => op !== '');
       if (operations.includes('*')) throw new Error(`bad fault rule "${text}": "*" cannot be combined with operation names`);

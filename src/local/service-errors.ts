@@ -42,13 +42,17 @@ export function authError(service: Service, failure: AuthFailure): ServiceError 
   return { status, code, message: AUTH_MESSAGES[failure.reason]?.[service] ?? failure.message };
 }
 
-type ErrorFault = Extract<FaultKind, '500' | 'throttle' | 'timeout'>;
+type ErrorFault = Exclude<FaultKind, 'reset' | 'corrupt'>;
 
 const FAULTS: Record<Service, Record<ErrorFault, ServiceError>> = {
   glacier: {
     '500': { status: 500, code: 'ServiceUnavailableException', message: 'Service is unavailable. Try again later. (injected fault)' },
     throttle: { status: 400, code: 'ThrottlingException', message: 'Rate exceeded (injected fault)' },
     timeout: { status: 408, code: 'RequestTimeoutException', message: 'Request timed out (injected fault)' },
+    limit: { status: 400, code: 'LimitExceededException', message: 'Request limit exceeded (injected fault)' },
+    policy: { status: 400, code: 'PolicyEnforcedException', message: 'InitiateJob request denied by current data retrieval policy. (injected fault)' },
+    // 400 as the SDK's model has it; the developer guide says 503 (docs/gl-local.md).
+    capacity: { status: 400, code: 'InsufficientCapacityException', message: 'There is insufficient capacity to process this expedited request. (injected fault)' },
   },
   s3: {
     '500': { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again. (injected fault)' },
@@ -58,11 +62,15 @@ const FAULTS: Record<Service, Record<ErrorFault, ServiceError>> = {
       code: 'RequestTimeout',
       message: 'Your socket connection to the server was not read from or written to within the timeout period. (injected fault)',
     },
+    // S3 has no such errors; each maps to the nearest it has.
+    limit: { status: 503, code: 'SlowDown', message: 'Please reduce your request rate. (injected fault)' },
+    policy: { status: 403, code: 'AccessDenied', message: 'Access Denied (injected fault)' },
+    capacity: { status: 503, code: 'ServiceUnavailable', message: 'Service is unable to handle request. (injected fault)' },
   },
 };
 
 export function isErrorFault(fault: FaultKind | undefined): fault is ErrorFault {
-  return fault === '500' || fault === 'throttle' || fault === 'timeout';
+  return fault !== undefined && fault in FAULTS.glacier;
 }
 
 export function faultError(service: Service, fault: ErrorFault): ServiceError {

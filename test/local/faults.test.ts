@@ -26,7 +26,8 @@ t.test('fault spec syntax', async (t) => {
     { operations: [], kind: 'reset', latencyMs: 0, rate: 1, limit: undefined },
   ]);
   t.same(parseFaultSpec(''), []);
-  for (const bad of ['UploadArchive:503', 'throttle@1.5', 'x:latency', 'A|*:500', 'timeout@150%']) t.throws(() => parseFaultSpec(bad), `refuses ${bad}`);
+  t.same(parseFaultSpec('limit,InitiateJob:policy@50%,capacityx1').map((rule) => rule.kind), ['limit', 'policy', 'capacity']);
+  for (const bad of ['UploadArchive:503', 'limits', 'throttle@1.5', 'x:latency', 'A|*:500', 'timeout@150%']) t.throws(() => parseFaultSpec(bad), `refuses ${bad}`);
 });
 
 t.test('decisions are reproducible from the seed and follow the rate and the count', async (t) => {
@@ -75,6 +76,26 @@ t.test('the error faults as clients see them without retries', async (t) => {
   await t.rejects(glacierClient(throttled, { maxAttempts: 1 }).send(new ListVaultsCommand({ accountId })), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
   const timedOut = await withLocal(t, { faults: 'timeout' });
   await t.rejects(glacierClient(timedOut, { maxAttempts: 1 }).send(new ListVaultsCommand({ accountId })), { name: 'RequestTimeoutException', $metadata: { httpStatusCode: 408 } });
+  for (const [kind, name] of [
+    ['limit', 'LimitExceededException'],
+    ['policy', 'PolicyEnforcedException'],
+    ['capacity', 'InsufficientCapacityException'],
+  ] as const) {
+    const server = await withLocal(t, { faults: `InitiateJob:${kind}` });
+    await glacierClient(server).send(new CreateVaultCommand({ accountId, vaultName }));
+    const initiate = new InitiateJobCommand({ accountId, vaultName, jobParameters: { Type: 'inventory-retrieval' } });
+    await t.rejects(glacierClient(server, { maxAttempts: 1 }).send(initiate), { name, $metadata: { httpStatusCode: 400 }, message: /\(injected fault\)$/ }, kind);
+    t.match(server.requests.at(-1), { operation: 'InitiateJob', fault: kind, error: name, status: 400 });
+  }
+});
+
+t.test('a LimitExceededException is retried by the SDK, as throttling is; a policy refusal is not', async (t) => {
+  const server = await withLocal(t, { faults: 'ListVaults:limitx2,DescribeVault:policy' });
+  t.same((await glacierClient(server, { maxAttempts: 3 }).send(new ListVaultsCommand({ accountId }))).VaultList, []);
+  t.equal(server.requests.filter((r) => r.operation === 'ListVaults').length, 3, 'two refused, the third answered');
+  await glacierClient(server).send(new CreateVaultCommand({ accountId, vaultName }));
+  await t.rejects(glacierClient(server, { maxAttempts: 3 }).send(new DescribeVaultCommand({ accountId, vaultName })), { name: 'PolicyEnforcedException' });
+  t.equal(server.requests.filter((r) => r.operation === 'DescribeVault').length, 1, 'not retried');
 });
 
 t.test('a reset mid-body is a network error, stores nothing, and the part can be sent again', async (t) => {
@@ -131,6 +152,10 @@ t.test('added latency, and fault rules on S3 requests answer in S3 XML', async (
   const answer = await rawRequest(server, { method: 'GET', path: '/results/key', service: 's3', headers: { 'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' } });
   t.equal(answer.status, 500);
   t.match(answer.body.toString(), /<Code>InternalError<\/Code>/);
+  const limited = await withLocal(t, { faults: 'limit' });
+  const slowed = await rawRequest(limited, { method: 'GET', path: '/results/key', service: 's3', headers: { 'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' } });
+  t.equal(slowed.status, 503, 'limit on S3: 503 SlowDown, the nearest S3 has');
+  t.match(slowed.body.toString(), /<Code>SlowDown<\/Code>/);
   const listed = await glacierClient(server).send(new ListVaultsCommand({ accountId }));
   t.same(listed.VaultList, []);
   t.ok(Date.now() - started >= 250, 'the listing waited');
