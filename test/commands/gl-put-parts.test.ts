@@ -174,7 +174,7 @@ t.test('a file that grew after it was chunked: the archive holds the bytes chunk
   t.equal(result.stderr, `gl-put-parts: stdin:4: part 2: ${file} is ${bytes.length + 4} bytes now; its archive holds the first ${bytes.length}, as chunked (the file grew since)\n`);
   const [record] = records(result);
   t.match(record, { size: bytes.length, treeHash: await glTreehash({ bytes }) });
-  t.same(await retrieve(server, 'grown', record.archiveId), bytes, 'the bytes chunked, read back');
+  t.same(await retrieve(server, 'grown', record.archiveId as string), bytes, 'the bytes chunked, read back');
   const unchanged = await sh(`gl-chunk --part-size 1MiB ${quote(file)} | gl-put-parts --vault grown`, { env: putEnv(server) });
   t.equal(unchanged.stderr, '', 'a file as chunked: nothing said');
 });
