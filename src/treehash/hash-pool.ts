@@ -161,7 +161,12 @@ export class HashPool {
       slot.busy = undefined;
       return worker ? [worker] : [];
     });
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await Promise.all(
+      workers.map((worker) => {
+        worker.ref();
+        return worker.terminate();
+      }),
+    );
   }
 
   private dispatch(): void {
@@ -182,6 +187,9 @@ export class HashPool {
     // Its garbage is a few small objects per job: a 1 MiB young generation is plenty.
     const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 1 } });
     worker.on('message', (reply: HashReply) => {
+      // A reply that crossed close(): the worker is being stopped and must stay referenced
+      // until it has, or the process could end first.
+      if (slot.worker !== worker) return;
       const pending = slot.busy;
       slot.busy = undefined;
       worker.unref();

@@ -1,4 +1,5 @@
-// Hashes a part that arrives one leaf at a time (inline data records) off the calling thread:
+// Hashes a part that arrives one leaf at a time (inline data records, bodies gl-local receives)
+// off the calling thread:
 // the worker the part's session runs on takes each leaf's SHA-256 and feeds the leaf to the
 // part's running linear SHA-256, in order. A leaf in shared memory is hashed where it is, so the
 // caller keeps it unchanged until digest(); any other leaf is copied into the pool's ring, and
@@ -6,7 +7,8 @@
 // reader instead of piling up leaves.
 
 import { sharedHashPool, quietly, type HashPool } from './hash-pool.js';
-import { DigestFolder } from './tree-hash.js';
+import type { SharedBytes } from './hash-worker.js';
+import { DigestFolder, LEAF_SIZE } from './tree-hash.js';
 
 export class PartHasher {
   private readonly session: number;
@@ -24,9 +26,23 @@ export class PartHasher {
    */
   async add(leaf: Uint8Array): Promise<void> {
     const { bytes, release } = await this.pool.share(leaf);
+    void this.hash(bytes).finally(release).catch(() => {});
+  }
+
+  /**
+   * Adds the next leaf, which must be in shared memory, without waiting: the promise settles
+   * once the worker has read it, and the caller may then reuse the memory.
+   */
+  addShared(leaf: Uint8Array): Promise<void> {
+    if (!(leaf.buffer instanceof SharedArrayBuffer)) throw new TypeError('addShared: the leaf is not in shared memory');
+    if (leaf.length > LEAF_SIZE) throw new RangeError(`a leaf is at most ${LEAF_SIZE} bytes, not ${leaf.length}`);
+    return this.hash({ memory: leaf.buffer, offset: leaf.byteOffset, length: leaf.length }).then(() => {});
+  }
+
+  private hash(bytes: SharedBytes): Promise<Buffer> {
     const digest = quietly(this.pool.run({ op: 'leaf', bytes, session: this.session }, this.session));
     this.leafDigests.push(digest);
-    void digest.finally(release).catch(() => {});
+    return digest;
   }
 
   /** The part's tree hash and linear SHA-256, in hex. */

@@ -88,6 +88,27 @@ t.test('the caller may reuse a buffer that is not shared memory as soon as add()
   t.same(await hasher.digest(), new TreeHasher().update(bytes).digest());
 });
 
+t.test('addShared: a shared leaf may be reused once its promise settles', async (t) => {
+  const pool = new HashPool(2);
+  t.teardown(() => pool.close());
+  const bytes = seededBytes(6 * MiB + 9, 5);
+  // Two shared buffers taking turns: each is refilled only after the worker has read it.
+  const buffers = [Buffer.from(new SharedArrayBuffer(MiB)), Buffer.from(new SharedArrayBuffer(MiB))];
+  const pending: (Promise<void> | undefined)[] = [undefined, undefined];
+  const hasher = new PartHasher(pool);
+  let i = 0;
+  for (const leaf of leavesOf(bytes)) {
+    const turn = i++ % 2;
+    await pending[turn];
+    leaf.copy(buffers[turn]);
+    pending[turn] = hasher.addShared(buffers[turn].subarray(0, leaf.length));
+  }
+  t.same(await hasher.digest(), new TreeHasher().update(bytes).digest());
+  const other = new PartHasher(pool);
+  t.throws(() => other.addShared(Buffer.alloc(10)), TypeError, 'a leaf outside shared memory is refused');
+  other.abandon();
+});
+
 t.test('a closed pool fails the part instead of finishing an empty hash', async (t) => {
   const pool = new HashPool(1);
   const hasher = new PartHasher(pool);
