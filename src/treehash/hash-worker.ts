@@ -21,8 +21,9 @@ export type HashJob = { id: number } & (
       end: number;
     }
   | /**
-     * The SHA-256 of one leaf that arrived inline, and with `session`, the same bytes fed to that
-     * session's running SHA-256 too (one read of the leaf for both).
+     * The SHA-256 of each 1 MiB leaf of bytes in shared memory (whole leaves, but for a short
+     * last one), concatenated, and with `session`, the same bytes fed to that session's running
+     * SHA-256 too (one read of each leaf for both).
      */ { op: 'leaf'; bytes: SharedBytes; session?: number }
   | /** Finishes the running SHA-256 of `session`. */ { op: 'final'; session: number }
 );
@@ -105,7 +106,11 @@ export function hashWorkerMain(): void {
         return leafDigests(job.fd, job.start, job.end, createHash('sha256'));
       case 'leaf': {
         const { memory, offset, length } = job.bytes;
-        return hashBoth(Buffer.from(memory, offset, length), job.session === undefined ? undefined : session(job.session));
+        const linear = job.session === undefined ? undefined : session(job.session);
+        if (length <= LEAF) return hashBoth(Buffer.from(memory, offset, length), linear);
+        const digests = Buffer.allocUnsafe(32 * Math.ceil(length / LEAF));
+        for (let at = 0; at < length; at += LEAF) hashBoth(Buffer.from(memory, offset + at, Math.min(LEAF, length - at)), linear).copy(digests, (at / LEAF) * 32);
+        return digests;
       }
       case 'final': {
         const digest = session(job.session).digest();

@@ -8,7 +8,7 @@
 
 import { sharedHashPool, quietly, type HashPool } from './hash-pool.js';
 import type { SharedBytes } from './hash-worker.js';
-import { DigestFolder, LEAF_SIZE } from './tree-hash.js';
+import { DigestFolder } from './tree-hash.js';
 
 export class PartHasher {
   private readonly session: number;
@@ -30,13 +30,13 @@ export class PartHasher {
   }
 
   /**
-   * Adds the next leaf, which must be in shared memory, without waiting: the promise settles
-   * once the worker has read it, and the caller may then reuse the memory.
+   * Adds the next leaves, in shared memory: whole 1 MiB leaves, the last of the part may be
+   * short. Does not wait: the promise settles once the worker has read them, and the caller may
+   * then reuse the memory. (One job for several leaves: fewer messages between the threads.)
    */
-  addShared(leaf: Uint8Array): Promise<void> {
-    if (!(leaf.buffer instanceof SharedArrayBuffer)) throw new TypeError('addShared: the leaf is not in shared memory');
-    if (leaf.length > LEAF_SIZE) throw new RangeError(`a leaf is at most ${LEAF_SIZE} bytes, not ${leaf.length}`);
-    return this.hash({ memory: leaf.buffer, offset: leaf.byteOffset, length: leaf.length }).then(() => {});
+  addShared(leaves: Uint8Array): Promise<void> {
+    if (!(leaves.buffer instanceof SharedArrayBuffer)) throw new TypeError('addShared: the leaves are not in shared memory');
+    return this.hash({ memory: leaves.buffer, offset: leaves.byteOffset, length: leaves.length }).then(() => {});
   }
 
   private hash(bytes: SharedBytes): Promise<Buffer> {
@@ -52,7 +52,9 @@ export class PartHasher {
     // worker would finish an empty hash, so the leaves are checked first.
     const linear = quietly(this.pool.run({ op: 'final', session: this.session }, this.session));
     const folder = new DigestFolder();
-    for (const leaf of await Promise.all(this.leafDigests)) folder.push(leaf);
+    for (const digests of await Promise.all(this.leafDigests)) {
+      for (let at = 0; at < digests.length; at += 32) folder.push(digests.subarray(at, at + 32));
+    }
     return { treeHash: folder.digest().toString('hex'), sha256: (await linear).toString('hex') };
   }
 

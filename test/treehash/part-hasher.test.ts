@@ -109,6 +109,22 @@ t.test('addShared: a shared leaf may be reused once its promise settles', async 
   other.abandon();
 });
 
+t.test('addShared: several leaves in one job, the last of them short', async (t) => {
+  const pool = new HashPool(2);
+  t.teardown(() => pool.close());
+  const bytes = seededBytes(9 * MiB + 9, 6);
+  const shared = Buffer.from(new SharedArrayBuffer(bytes.length));
+  bytes.copy(shared);
+  const hasher = new PartHasher(pool);
+  // 4 leaves, 1 leaf, 4 leaves and a short one: as gl-local hands on what it receives.
+  await Promise.all([
+    hasher.addShared(shared.subarray(0, 4 * MiB)),
+    hasher.addShared(shared.subarray(4 * MiB, 5 * MiB)),
+    hasher.addShared(shared.subarray(5 * MiB)),
+  ]);
+  t.same(await hasher.digest(), new TreeHasher().update(bytes).digest());
+});
+
 t.test('a closed pool fails the part instead of finishing an empty hash', async (t) => {
   const pool = new HashPool(1);
   const hasher = new PartHasher(pool);

@@ -1,4 +1,4 @@
-// A new file written leaf by leaf with O_DIRECT where the system allows it: the bytes go from the
+// A new file written block by block with O_DIRECT where the system allows it: the bytes go from the
 // caller's page-aligned memory to the disk without a copy in the page cache. gl-local fsyncs every
 // part before it answers, so the cache never spared a disk write, and filling it cost more than
 // anything else the server did (on a virtual machine that hands freed memory back to its host, a
@@ -20,7 +20,7 @@ export const DIRECT_ALIGNMENT = 4096;
 /** Cleared once a direct write has been refused: later files go through the cache at once. */
 let directAllowed = constants.O_DIRECT !== undefined;
 
-export class LeafFile {
+export class DirectFile {
   /** Every handle opened for this file: a fallback opens a second, and all close at the end. */
   private readonly opened: Promise<FileHandle>[];
   private handle: Promise<FileHandle>;
@@ -39,16 +39,16 @@ export class LeafFile {
   }
 
   /** Creates `path`, which must not exist. */
-  static async create(path: string, options: { direct?: boolean } = {}): Promise<LeafFile> {
+  static async create(path: string, options: { direct?: boolean } = {}): Promise<DirectFile> {
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
     if (options.direct !== false && directAllowed) {
       try {
-        return new LeafFile(path, await open(path, flags | constants.O_DIRECT, 0o644), true);
+        return new DirectFile(path, await open(path, flags | constants.O_DIRECT, 0o644), true);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
       }
     }
-    return new LeafFile(path, await open(path, flags, 0o644), false);
+    return new DirectFile(path, await open(path, flags, 0o644), false);
   }
 
   /** Whether bytes go straight to the disk. */
@@ -57,27 +57,27 @@ export class LeafFile {
   }
 
   /**
-   * Writes `length` bytes of `leaf` at `position`. For a direct write the leaf must be
-   * page-aligned memory (AlignedLeaves) and the position a multiple of DIRECT_ALIGNMENT; a
-   * length that is not one is the file's last write, padded with zeros in `leaf` beyond
+   * Writes `length` bytes of `block` at `position`. For a direct write the block must be
+   * page-aligned memory (AlignedBlocks) and the position a multiple of DIRECT_ALIGNMENT; a
+   * length that is not one is the file's last write, padded with zeros in `block` beyond
    * `length` (the caller leaves that room and does not read it) and cut off by finish().
    */
-  async write(leaf: Buffer, length: number, position: number): Promise<void> {
+  async write(block: Buffer, length: number, position: number): Promise<void> {
     if (this.direct) {
       const whole = Math.ceil(length / DIRECT_ALIGNMENT) * DIRECT_ALIGNMENT;
       if (whole > length) {
-        leaf.fill(0, length, whole);
+        block.fill(0, length, whole);
         this.padded = true;
       }
       try {
-        await writeAll(await this.handle, leaf, whole, position);
+        await writeAll(await this.handle, block, whole, position);
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
         this.stopDirect();
       }
     }
-    await writeAll(await this.handle, leaf, length, position);
+    await writeAll(await this.handle, block, length, position);
   }
 
   /** Makes the file `size` bytes long (dropping padding) and flushes it to disk. */

@@ -1,4 +1,4 @@
-// Files written leaf by leaf: with O_DIRECT where the file system takes it (the bytes, the exact
+// Files written block by block: with O_DIRECT where the file system takes it (the bytes, the exact
 // size, the padding of a short last leaf cut off), through the cache where it does not, and the
 // switch from one to the other when a direct write is refused.
 
@@ -6,8 +6,8 @@ import { closeSync, constants, openSync, readFileSync, rmSync, statSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { AlignedLeaves } from '../../src/fs/aligned-leaves.js';
-import { LeafFile } from '../../src/fs/leaf-file.js';
+import { AlignedBlocks } from '../../src/fs/aligned-blocks.js';
+import { DirectFile } from '../../src/fs/direct-file.js';
 import { MiB, scratch, seededBytes } from '../helpers/data.js';
 
 /** Whether this directory's file system opens files with O_DIRECT (tmpfs before Linux 6.6 does not). */
@@ -24,7 +24,7 @@ function directWorksIn(dir: string): boolean {
 }
 
 /** Writes `bytes` to `path` one leaf at a time, all leaves in flight at once, as receiveToFile does. */
-async function writeLeaves(file: LeafFile, bytes: Buffer, leaves: AlignedLeaves | undefined): Promise<void> {
+async function writeLeaves(file: DirectFile, bytes: Buffer, leaves: AlignedBlocks | undefined): Promise<void> {
   const writes: Promise<void>[] = [];
   for (let at = 0; at < bytes.length; at += MiB) {
     const piece = bytes.subarray(at, at + MiB);
@@ -39,11 +39,11 @@ async function writeLeaves(file: LeafFile, bytes: Buffer, leaves: AlignedLeaves 
 
 t.test('aligned leaves are written directly, short last leaf included', async (t) => {
   const dir = scratch(t);
-  const leaves = new AlignedLeaves();
+  const leaves = new AlignedBlocks(MiB);
   for (const size of [1, 4096, 4097, MiB, 3 * MiB + 17, 9 * MiB]) {
     const bytes = seededBytes(size, size);
     const path = join(dir, `f${size}`);
-    const file = await LeafFile.create(path);
+    const file = await DirectFile.create(path);
     t.equal(file.isDirect, directWorksIn(dir), `${size} bytes: direct exactly when the file system allows it`);
     await writeLeaves(file, bytes, leaves);
     t.equal(statSync(path).size, size, `${size} bytes: the padding is cut off`);
@@ -54,20 +54,20 @@ t.test('aligned leaves are written directly, short last leaf included', async (t
 t.test('an empty file, and a file that exists already', async (t) => {
   const dir = scratch(t);
   const path = join(dir, 'empty');
-  const file = await LeafFile.create(path);
+  const file = await DirectFile.create(path);
   await file.finish(0);
   await file.close();
   t.equal(statSync(path).size, 0);
-  await t.rejects(LeafFile.create(path), { code: 'EEXIST' });
+  await t.rejects(DirectFile.create(path), { code: 'EEXIST' });
 });
 
 t.test('written through the cache when asked', async (t) => {
   const dir = scratch(t);
   const bytes = seededBytes(2 * MiB + 5, 3);
   const path = join(dir, 'cached');
-  const file = await LeafFile.create(path, { direct: false });
+  const file = await DirectFile.create(path, { direct: false });
   t.equal(file.isDirect, false);
-  await writeLeaves(file, bytes, new AlignedLeaves());
+  await writeLeaves(file, bytes, new AlignedBlocks(MiB));
   t.ok(readFileSync(path).equals(bytes));
 });
 
@@ -77,13 +77,13 @@ t.test('a direct write the disk refuses (memory not aligned) goes through the ca
   const dir = scratch(t);
   const bytes = seededBytes(3 * MiB + 1000, 4);
   const path = join(dir, 'fallback');
-  const file = await LeafFile.create(path);
+  const file = await DirectFile.create(path);
   t.equal(file.isDirect, true, 'begins direct');
   await writeLeaves(file, bytes, undefined);
   t.equal(file.isDirect, false, 'no longer direct');
   t.equal(statSync(path).size, bytes.length);
   t.ok(readFileSync(path).equals(bytes), 'every byte written, in its place');
-  const later = await LeafFile.create(join(dir, 'later'));
+  const later = await DirectFile.create(join(dir, 'later'));
   t.equal(later.isDirect, false, 'later files do not try again');
   await later.close();
 });
