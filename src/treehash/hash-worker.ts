@@ -21,10 +21,10 @@ export type HashJob = { id: number } & (
       end: number;
     }
   | /**
-     * The SHA-256 of each 1 MiB leaf of bytes in shared memory (whole leaves, but for a short
-     * last one), concatenated, and with `session`, the same bytes fed to that session's running
-     * SHA-256 too (one read of each leaf for both).
-     */ { op: 'leaf'; bytes: SharedBytes; session?: number }
+     * The SHA-256 of each 1 MiB leaf of `pieces`, bytes in shared memory (each piece whole leaves
+     * but for the part's short last one), concatenated, and with `session`, the same bytes fed to
+     * that session's running SHA-256 too (one read of each leaf for both).
+     */ { op: 'shared'; pieces: SharedBytes[]; session?: number }
   | /** Finishes the running SHA-256 of `session`. */ { op: 'final'; session: number }
 );
 
@@ -104,12 +104,13 @@ export function hashWorkerMain(): void {
       }
       case 'leavesAndLinear':
         return leafDigests(job.fd, job.start, job.end, createHash('sha256'));
-      case 'leaf': {
-        const { memory, offset, length } = job.bytes;
+      case 'shared': {
         const linear = job.session === undefined ? undefined : session(job.session);
-        if (length <= LEAF) return hashBoth(Buffer.from(memory, offset, length), linear);
-        const digests = Buffer.allocUnsafe(32 * Math.ceil(length / LEAF));
-        for (let at = 0; at < length; at += LEAF) hashBoth(Buffer.from(memory, offset + at, Math.min(LEAF, length - at)), linear).copy(digests, (at / LEAF) * 32);
+        const digests = Buffer.allocUnsafe(32 * job.pieces.reduce((leaves, piece) => leaves + Math.ceil(piece.length / LEAF), 0));
+        let at = 0;
+        for (const { memory, offset, length } of job.pieces) {
+          for (let from = 0; from < length; from += LEAF) at += hashBoth(Buffer.from(memory, offset + from, Math.min(LEAF, length - from)), linear).copy(digests, at);
+        }
         return digests;
       }
       case 'final': {

@@ -125,6 +125,17 @@ t.test('addShared: several leaves in one job, the last of them short', async (t)
   t.same(await hasher.digest(), new TreeHasher().update(bytes).digest());
 });
 
+t.test('shared leaves go to the worker a few at a time; other leaves between them keep their order', async (t) => {
+  const pool = new HashPool(2);
+  t.teardown(() => pool.close());
+  const bytes = seededBytes(11 * MiB + 3, 8);
+  const shared = sharedLeavesOf(bytes);
+  const hasher = new PartHasher(pool);
+  // Leaves 5 and 9 are not in shared memory: each goes through the ring, after the shared ones before it.
+  for (const [i, leaf] of shared.entries()) await hasher.add(i === 5 || i === 9 ? Buffer.from(leaf) : leaf);
+  t.same(await hasher.digest(), new TreeHasher().update(bytes).digest());
+});
+
 t.test('a closed pool fails the part instead of finishing an empty hash', async (t) => {
   const pool = new HashPool(1);
   const hasher = new PartHasher(pool);
