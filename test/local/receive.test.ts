@@ -70,8 +70,8 @@ t.test('a body that fails midway leaves no file', async (t) => {
   );
   await t.rejects(receiveToFile(broken, path), { message: 'connection reset' });
   t.notOk(existsSync(path), 'no file');
-  const { made, free } = receiveBlocks.counts;
-  t.equal(free, made, 'every block it held is free again');
+  const { live, free } = receiveBlocks.counts;
+  t.equal(free, live, 'every block it held is free again');
   const after = await receiveToFile(chunked(bytes, [MiB - 3]), join(dir, 'after'));
   t.equal(after.treeHash, new TreeHasher().update(bytes).digest().treeHash, 'a body after it is received whole');
 });
