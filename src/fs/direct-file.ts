@@ -1,15 +1,17 @@
-// A new file written block by block with O_DIRECT where the system allows it: the bytes go from the
-// caller's page-aligned memory to the disk without a copy in the page cache. gl-local fsyncs every
-// part before it answers, so the cache never spared a disk write, and filling it cost more than
-// anything else the server did (on a virtual machine that hands freed memory back to its host, a
-// fault per page: 1.2 CPU seconds per GiB stored, measured in a profile; a direct write of 1 GiB
-// took 0.08).
+// A new file written block by block with O_DIRECT where the system allows it: the bytes go from
+// the caller's page-aligned memory to the disk without a copy in the page cache. gl-local fsyncs
+// every part before it answers, so the cache never spared a disk write, and filling it cost more
+// than anything else the server did (on a virtual machine that hands freed memory back to its
+// host, a fault per page: 1.2 CPU seconds per GiB stored, measured in a profile; a direct write
+// of 1 GiB took 0.08).
 //
-// Where O_DIRECT is refused (a file system without it, another platform, memory or offsets the
-// disk will not take), the file is written through the cache as any other.
+// The file is created as any other, then opened a second time for direct writes: Linux creates
+// a file before it checks whether its file system takes O_DIRECT. Where O_DIRECT is refused (a
+// file system without it, such as tmpfs before Linux 6.6, or memory or offsets the disk will not
+// take), the bytes go through the first descriptor and the page cache.
 
 import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 
 /**
  * Direct writes must start, and end, on a multiple of the disk's logical block size. A page is a
@@ -17,43 +19,43 @@ import { open, type FileHandle } from 'node:fs/promises';
  */
 export const DIRECT_ALIGNMENT = 4096;
 
-/** Cleared once a direct write has been refused: later files go through the cache at once. */
+/** Cleared once a direct open or write has been refused: later files go through the cache at once. */
 let directAllowed = constants.O_DIRECT !== undefined;
 
 export class DirectFile {
-  /** Every handle opened for this file: a fallback opens a second, and all close at the end. */
-  private readonly opened: Promise<FileHandle>[];
-  private handle: Promise<FileHandle>;
-  private direct: boolean;
-  /** A direct write went past the end of the data, to a whole block. */
+  /** Opened with O_DIRECT; undefined once a direct write is refused (it is still closed at the end). */
+  private direct: FileHandle | undefined;
+  /** The last direct write went past the end of the data, to a whole block. */
   private padded = false;
 
   private constructor(
-    readonly path: string,
-    handle: FileHandle,
-    direct: boolean,
+    /** Created as usual: writes go here when direct ones are refused; truncate and sync. */
+    private readonly cached: FileHandle,
+    private readonly directOpened: FileHandle | undefined,
   ) {
-    this.handle = Promise.resolve(handle);
-    this.opened = [this.handle];
-    this.direct = direct;
+    this.direct = directOpened;
   }
 
   /** Creates `path`, which must not exist. */
   static async create(path: string, options: { direct?: boolean } = {}): Promise<DirectFile> {
-    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
-    if (options.direct !== false && directAllowed) {
-      try {
-        return new DirectFile(path, await open(path, flags | constants.O_DIRECT, 0o644), true);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+    const cached = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    if (options.direct === false || !directAllowed) return new DirectFile(cached, undefined);
+    try {
+      return new DirectFile(cached, await open(path, constants.O_WRONLY | constants.O_DIRECT));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EINVAL') {
+        directAllowed = false;
+        return new DirectFile(cached, undefined);
       }
+      await cached.close();
+      await rm(path, { force: true });
+      throw err;
     }
-    return new DirectFile(path, await open(path, flags, 0o644), false);
   }
 
   /** Whether bytes go straight to the disk. */
   get isDirect(): boolean {
-    return this.direct;
+    return this.direct !== undefined;
   }
 
   /**
@@ -70,37 +72,26 @@ export class DirectFile {
         this.padded = true;
       }
       try {
-        await writeAll(await this.handle, block, whole, position);
+        await writeAll(this.direct, block, whole, position);
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
-        this.stopDirect();
+        // Writes still in flight on the direct descriptor finish there, or fail and come here.
+        this.direct = undefined;
+        directAllowed = false;
       }
     }
-    await writeAll(await this.handle, block, length, position);
+    await writeAll(this.cached, block, length, position);
   }
 
   /** Makes the file `size` bytes long (dropping padding) and flushes it to disk. */
   async finish(size: number): Promise<void> {
-    const handle = await this.handle;
-    if (this.padded) await handle.truncate(size);
-    await handle.datasync();
+    if (this.padded) await this.cached.truncate(size);
+    await this.cached.datasync();
   }
 
   async close(): Promise<void> {
-    const results = await Promise.allSettled(this.opened);
-    await Promise.all(results.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
-  }
-
-  /** A direct write was refused: this file and every later one go through the cache. */
-  private stopDirect(): void {
-    directAllowed = false;
-    if (!this.direct) return;
-    this.direct = false;
-    // Writes still in flight on the direct handle finish there, or fail and come here too.
-    this.handle = open(this.path, constants.O_WRONLY);
-    this.handle.catch(() => {});
-    this.opened.push(this.handle);
+    await Promise.all([this.cached.close(), this.directOpened?.close()]);
   }
 }
 

@@ -78,7 +78,9 @@ export function hashWorkerMain(): void {
 
   // The digest of every leaf of [start, end), concatenated, then `linear`'s of the whole range.
   function leafDigests(fd: number, start: number, end: number, linear: Hash | undefined): Buffer {
-    const digests = Buffer.allocUnsafe(32 * (Math.ceil((end - start) / LEAF) + (linear ? 1 : 0)));
+    // Replies get memory of their own: postMessage copies a view's whole ArrayBuffer, and a small
+    // Buffer.allocUnsafe is a view of an 8 KiB pool.
+    const digests = Buffer.allocUnsafeSlow(32 * (Math.ceil((end - start) / LEAF) + (linear ? 1 : 0)));
     let at = 0;
     eachLeaf(fd, start, end, (bytes) => {
       at += hashBoth(bytes, linear).copy(digests, at);
@@ -106,10 +108,15 @@ export function hashWorkerMain(): void {
         return leafDigests(job.fd, job.start, job.end, createHash('sha256'));
       case 'shared': {
         const linear = job.session === undefined ? undefined : session(job.session);
-        const digests = Buffer.allocUnsafe(32 * job.pieces.reduce((leaves, piece) => leaves + Math.ceil(piece.length / LEAF), 0));
+        // An empty piece is one empty leaf (an empty archive's).
+        const leaves = (length: number) => Math.max(1, Math.ceil(length / LEAF));
+        const digests = Buffer.allocUnsafeSlow(32 * job.pieces.reduce((count, piece) => count + leaves(piece.length), 0));
         let at = 0;
         for (const { memory, offset, length } of job.pieces) {
-          for (let from = 0; from < length; from += LEAF) at += hashBoth(Buffer.from(memory, offset + from, Math.min(LEAF, length - from)), linear).copy(digests, at);
+          for (let leaf = 0; leaf < leaves(length); leaf++) {
+            const from = leaf * LEAF;
+            at += hashBoth(Buffer.from(memory, offset + from, Math.min(LEAF, length - from)), linear).copy(digests, at);
+          }
         }
         return digests;
       }

@@ -1,34 +1,39 @@
-// Shared, page-aligned blocks for direct writes and hashing workers: distinct memory, reused when
-// given back, and only up to the bytes the pool is told to keep.
+// Shared, page-aligned blocks for direct writes and hashing workers: distinct memory, a fixed
+// number of them, reused when given back, and a take() that waits while all are lent out.
 
 import t from 'tap';
 import { AlignedBlocks } from '../../src/fs/aligned-blocks.js';
 import { MiB } from '../helpers/data.js';
 
 t.test('blocks are shared memory of the block size, none overlapping another', async (t) => {
-  const pool = new AlignedBlocks(4 * MiB);
-  const blocks = Array.from({ length: 5 }, () => pool.take());
+  const pool = new AlignedBlocks(4 * MiB, 5);
+  const blocks = await Promise.all(Array.from({ length: 5 }, () => pool.take()));
   blocks.forEach((block, i) => block.fill(i));
   for (const [i, block] of blocks.entries()) {
     t.ok(block.buffer instanceof SharedArrayBuffer, `block ${i} is shared memory`);
     t.equal(block.length, 4 * MiB);
     t.ok(block.every((byte) => byte === i), `block ${i} kept its own bytes`);
   }
-  t.same(pool.counts, { live: 6, free: 1 }, 'grown two at a time (8 MiB mappings)');
+  t.equal(pool.aligned, true, 'page-aligned (WebAssembly memory)');
+  t.same(pool.counts, { made: 5, free: 0 });
 });
 
-t.test('a block given back is taken again; beyond keepBytes it is dropped', async (t) => {
-  const pool = new AlignedBlocks(4 * MiB, 8 * MiB);
-  const [a, b, c] = [pool.take(), pool.take(), pool.take()];
-  t.same(pool.counts, { live: 4, free: 1 });
+t.test('take() waits while every block is lent out, and a block given back goes to it', async (t) => {
+  const pool = new AlignedBlocks(MiB, 2);
+  const a = await pool.take();
+  await pool.take();
+  let third: Buffer | undefined;
+  const waiting = pool.take().then((block) => (third = block));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(third, undefined, 'still waiting with both blocks lent out');
   pool.give(a);
-  pool.give(b);
-  pool.give(c);
-  t.same(pool.counts, { live: 2, free: 2 }, 'two kept (8 MiB), the others dropped');
-  t.equal(pool.take(), a, 'a kept block is reused');
+  await waiting;
+  t.equal(third, a, 'the block given back');
+  t.same(pool.counts, { made: 2, free: 0 }, 'no third block made');
 });
 
-t.test('a block size that is not whole 64 KiB pages is refused', async (t) => {
-  t.throws(() => new AlignedBlocks(MiB + 1), RangeError);
-  t.throws(() => new AlignedBlocks(0), RangeError);
+t.test('a block size that is not whole 64 KiB pages, or no blocks, is refused', async (t) => {
+  t.throws(() => new AlignedBlocks(MiB + 1, 1), RangeError);
+  t.throws(() => new AlignedBlocks(0, 1), RangeError);
+  t.throws(() => new AlignedBlocks(MiB, 0), RangeError);
 });

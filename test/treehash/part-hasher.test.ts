@@ -123,6 +123,9 @@ t.test('addShared: several leaves in one job, the last of them short', async (t)
     hasher.addShared(shared.subarray(5 * MiB)),
   ]);
   t.same(await hasher.digest(), new TreeHasher().update(bytes).digest());
+  const empty = new PartHasher(pool);
+  await empty.addShared(Buffer.from(new SharedArrayBuffer(0)));
+  t.same(await empty.digest(), new TreeHasher().digest(), 'no bytes: one empty leaf');
 });
 
 t.test('shared leaves go to the worker a few at a time; other leaves between them keep their order', async (t) => {

@@ -10,7 +10,7 @@ import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { AlignedBlocks } from '../../fs/aligned-blocks.js';
 import { DirectFile } from '../../fs/direct-file.js';
-import { quietly } from '../../treehash/hash-pool.js';
+import { copyToShared, quietly, type HashPool } from '../../treehash/hash-pool.js';
 import { PartHasher } from '../../treehash/part-hasher.js';
 import { LEAF_SIZE, sha256 } from '../../treehash/tree-hash.js';
 
@@ -29,12 +29,15 @@ const BLOCK_SIZE = 4 * LEAF_SIZE;
 /** Blocks of one body being hashed and written at once. */
 const BLOCKS_IN_FLIGHT = 2;
 
-/** Every body's blocks come from here and go back here. */
-export const receiveBlocks = new AlignedBlocks(BLOCK_SIZE);
+/**
+ * Every body's blocks come from here and go back here: 64 MiB in all, enough for five bodies at
+ * full speed; more bodies at once take turns.
+ */
+export const receiveBlocks = new AlignedBlocks(BLOCK_SIZE, 16);
 
-export async function receiveToFile(body: Readable, path: string): Promise<ReceivedBody> {
-  const file = await DirectFile.create(path);
-  const hasher = new PartHasher();
+export async function receiveToFile(body: Readable, path: string, options: { pool?: HashPool } = {}): Promise<ReceivedBody> {
+  const file = await DirectFile.create(path, { direct: receiveBlocks.aligned });
+  const hasher = new PartHasher(options.pool);
   /** Blocks being hashed and written, oldest first. */
   const inFlight: Promise<void>[] = [];
   let size = 0;
@@ -46,7 +49,8 @@ export async function receiveToFile(body: Readable, path: string): Promise<Recei
     const length = filled;
     block = undefined;
     filled = 0;
-    const done = Promise.allSettled([hasher.addShared(bytes.subarray(0, length)), file.write(bytes, length, size - length)]).then((results) => {
+    // The write's failure first: a full disk says more than a hash that could not finish.
+    const done = Promise.allSettled([file.write(bytes, length, size - length), hasher.addShared(bytes.subarray(0, length))]).then((results) => {
       receiveBlocks.give(bytes);
       for (const result of results) if (result.status === 'rejected') throw result.reason;
     });
@@ -58,13 +62,10 @@ export async function receiveToFile(body: Readable, path: string): Promise<Recei
       for (let at = 0; at < chunk.length; ) {
         if (!block) {
           if (inFlight.length === BLOCKS_IN_FLIGHT) await inFlight.shift();
-          block = receiveBlocks.take();
+          block = await receiveBlocks.take();
         }
         const copied = Math.min(chunk.length - at, BLOCK_SIZE - filled);
-        // fill() with a pattern as long as the range is a plain memcpy. copy() into shared
-        // memory takes V8's atomic-safe path, byte by byte when the two are not equally aligned
-        // (they seldom are: chunks end where the socket's reads do): 9 times slower, measured.
-        block.fill(chunk.subarray(at, at + copied), filled, filled + copied);
+        copyToShared(block, filled, chunk.subarray(at, at + copied));
         at += copied;
         filled += copied;
         size += copied;
@@ -87,11 +88,14 @@ export async function receiveToFile(body: Readable, path: string): Promise<Recei
     return { size, ...hashes };
   } catch (err) {
     hasher.abandon();
-    // Leaves go back to the pool only once nothing reads or writes them.
+    // Blocks go back to the pool only once nothing reads or writes them.
     await Promise.allSettled(inFlight);
     if (block) receiveBlocks.give(block);
-    await file.close();
-    await rm(path, { force: true });
+    try {
+      await file.close();
+    } finally {
+      await rm(path, { force: true });
+    }
     throw err;
   }
 }
