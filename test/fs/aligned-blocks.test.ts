@@ -1,9 +1,12 @@
 // Shared, page-aligned blocks for direct writes and hashing workers: distinct memory, a fixed
-// number of them, reused when given back, and a take() that waits while all are lent out.
+// number of them, reused when given back, and a take() that waits while all are lent out; and
+// plain shared memory where WebAssembly memory cannot be had.
 
+import { join } from 'node:path';
 import t from 'tap';
 import { AlignedBlocks } from '../../src/fs/aligned-blocks.js';
-import { MiB } from '../helpers/data.js';
+import { MiB, scratch, writeFile } from '../helpers/data.js';
+import { repoRoot, sh } from '../helpers/shell.js';
 
 t.test('blocks are shared memory of the block size, none overlapping another', async (t) => {
   const pool = new AlignedBlocks(4 * MiB, 5);
@@ -36,4 +39,22 @@ t.test('a block size that is not whole 64 KiB pages, or no blocks, is refused', 
   t.throws(() => new AlignedBlocks(MiB + 1, 1), RangeError);
   t.throws(() => new AlignedBlocks(0, 1), RangeError);
   t.throws(() => new AlignedBlocks(MiB, 0), RangeError);
+});
+
+t.test('under a virtual-memory limit, where WebAssembly memory is refused, blocks are unaligned shared memory', async (t) => {
+  const dir = scratch(t);
+  writeFile(
+    dir,
+    'limited.mjs',
+    `import { AlignedBlocks } from ${JSON.stringify(join(repoRoot, 'dist/src/fs/aligned-blocks.js'))};
+const pool = new AlignedBlocks(4 * 1024 * 1024, 2);
+const block = await pool.take();
+block.fill(7);
+console.log(JSON.stringify({ aligned: pool.aligned, shared: block.buffer instanceof SharedArrayBuffer, length: block.length, filled: block.every((b) => b === 7) }));
+`,
+  );
+  // V8 reserves about 10 GiB of address space for each WebAssembly memory; 8 GB is plenty for the rest of Node.
+  const run = await sh('ulimit -v 8000000 && node limited.mjs', { cwd: dir });
+  t.equal(run.status, 0, run.stderr);
+  t.same(JSON.parse(run.stdout.toString()), { aligned: false, shared: true, length: 4 * MiB, filled: true });
 });
