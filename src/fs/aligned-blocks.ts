@@ -1,5 +1,5 @@
 // A fixed number of equal blocks of memory, page-aligned and shared with worker threads, lent out
-// and given back. Writing with O_DIRECT needs memory aligned to the disk's block size, and a
+// and given back (gl-local's receive blocks, the hashing pool's ring of leaf slots). Writing with O_DIRECT needs memory aligned to the disk's block size, and a
 // hashing worker reads bytes where they are only if they live in shared memory. WebAssembly
 // memory is both: V8 maps it whole pages at a time. A Buffer or SharedArrayBuffer comes from
 // malloc, at no set alignment (a direct write from one failed with EINVAL, measured).
@@ -37,12 +37,15 @@ export class AlignedBlocks {
     if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`AlignedBlocks: ${count} blocks`);
   }
 
-  /** A free block (shared memory, page-aligned if `aligned`); its contents are stale. Waits while every block is lent out. */
-  async take(): Promise<Buffer> {
+  /**
+   * A free block (shared memory, page-aligned if `aligned`); its contents are stale. Waits while
+   * every block is lent out; rejects with the signal's reason if it aborts first.
+   */
+  async take(signal?: AbortSignal): Promise<Buffer> {
     for (;;) {
       const block = this.free.pop() ?? this.carve();
       if (block) return block;
-      await this.waiting.wait();
+      await this.waiting.wait(signal);
     }
   }
 

@@ -14,6 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { hashWorkerMain, type HashJob, type HashReply, type SharedBytes } from './hash-worker.js';
+import { AlignedBlocks } from '../fs/aligned-blocks.js';
 import { LEAF_SIZE } from './tree-hash.js';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -62,13 +63,15 @@ export class HashPool {
   private nextSession = 1;
   private readonly sessionSlots = new Map<number, WorkerSlot>();
   private closed = false;
-  private ring: SharedArrayBuffer | undefined;
-  private readonly freeRingSlots: number[] = [];
-  private readonly ringWaiters: { resolve: (slot: number) => void; reject: (err: Error) => void }[] = [];
+  /** Leaf-sized slots for leaves that are not in shared memory; made on first use. */
+  private readonly ring: AlignedBlocks;
+  /** Aborted by close(): a share() waiting for a ring slot fails. */
+  private readonly closing = new AbortController();
 
   constructor(size = availableParallelism()) {
     this.size = Math.max(1, size);
     this.workerSlots = Array.from({ length: this.size }, () => ({ worker: undefined, busy: undefined, pinned: [], sessions: 0 }));
+    this.ring = new AlignedBlocks(LEAF_SIZE, 2 * this.size + 2);
   }
 
   /**
@@ -80,15 +83,9 @@ export class HashPool {
     if (leaf.length > LEAF_SIZE) throw new RangeError(`a leaf is at most ${LEAF_SIZE} bytes, not ${leaf.length}`);
     if (this.closed) throw new Error('the hash pool is closed');
     if (leaf.buffer instanceof SharedArrayBuffer) return { bytes: { memory: leaf.buffer, offset: leaf.byteOffset, length: leaf.length }, release: () => {} };
-    if (!this.ring) {
-      const slots = 2 * this.size + 2;
-      this.ring = new SharedArrayBuffer(slots * LEAF_SIZE);
-      this.freeRingSlots.push(...Array.from({ length: slots }, (_, slot) => slot));
-    }
-    const ring = this.ring;
-    const slot = this.freeRingSlots.pop() ?? (await new Promise<number>((resolve, reject) => this.ringWaiters.push({ resolve, reject })));
-    copyToShared(Buffer.from(ring, slot * LEAF_SIZE, leaf.length), 0, leaf);
-    return { bytes: { memory: ring, offset: slot * LEAF_SIZE, length: leaf.length }, release: () => this.releaseRingSlot(slot) };
+    const slot = await this.ring.take(this.closing.signal);
+    copyToShared(slot, 0, leaf);
+    return { bytes: { memory: slot.buffer as SharedArrayBuffer, offset: slot.byteOffset, length: leaf.length }, release: () => this.ring.give(slot) };
   }
 
   /**
@@ -141,18 +138,12 @@ export class HashPool {
     }
   }
 
-  private releaseRingSlot(slot: number): void {
-    const waiter = this.ringWaiters.shift();
-    if (waiter) waiter.resolve(slot);
-    else this.freeRingSlots.push(slot);
-  }
-
   /** Stops every worker; queued and running jobs fail. */
   async close(): Promise<void> {
     this.closed = true;
     const stopped = new Error('the hash pool is closed');
     for (const pending of this.queue.splice(0)) pending.reject(stopped);
-    for (const waiter of this.ringWaiters.splice(0)) waiter.reject(stopped);
+    this.closing.abort(stopped);
     const workers = this.workerSlots.flatMap((slot) => {
       for (const pending of slot.pinned.splice(0)) pending.reject(stopped);
       const worker = slot.worker;

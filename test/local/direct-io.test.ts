@@ -52,8 +52,7 @@ ls -A ram/data/glacier/tmp | wc -l`,
 
 t.test('a full disk: the body fails with ENOSPC, its file is gone and its blocks are free', { skip }, async (t) => {
   const dir = scratch(t);
-  const script = join(dir, 'full.mjs');
-  writeFile(
+  const script = writeFile(
     dir,
     'full.mjs',
     `import { Readable } from 'node:stream';

@@ -139,6 +139,15 @@ t.test('shared leaves go to the worker a few at a time; other leaves between the
   t.same(await hasher.digest(), new TreeHasher().update(bytes).digest());
 });
 
+t.test('a leaf waiting for a ring slot fails when the pool closes', async (t) => {
+  const pool = new HashPool(1);
+  // A pool of one worker has four ring slots; all four are held.
+  for (let i = 0; i < 4; i++) await pool.share(Buffer.alloc(10));
+  const waiting = pool.share(Buffer.alloc(10));
+  await pool.close();
+  await t.rejects(waiting, /closed/);
+});
+
 t.test('a closed pool fails the part instead of finishing an empty hash', async (t) => {
   const pool = new HashPool(1);
   const hasher = new PartHasher(pool);
