@@ -5,6 +5,8 @@ import { EXIT, InterruptedError, PipesError, errorMessage } from '../errors.js';
 export interface CommandContext {
   /** Aborted on the first SIGINT/SIGTERM; a second signal exits at once. */
   signal: AbortSignal;
+  /** Sets what to do (synchronously) when a second signal makes the command exit at once. */
+  atQuit(last: () => void): void;
 }
 
 export interface RunOptions {
@@ -27,9 +29,14 @@ export async function runCommand(
 ): Promise<never> {
   const controller = new AbortController();
   let signals = 0;
+  let last: (() => void) | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
-    if (signals > 1) process.exit(EXIT.interrupted);
+    if (signals > 1) {
+      warn(name, `interrupted again by ${signal}: quitting at once`);
+      last?.();
+      process.exit(EXIT.interrupted);
+    }
     controller.abort(new InterruptedError(`interrupted by ${signal}`));
   };
   process.on('SIGINT', onSignal);
@@ -56,7 +63,7 @@ export async function runCommand(
 
   let status: number;
   try {
-    status = (await main({ signal: controller.signal })) ?? EXIT.ok;
+    status = (await main({ signal: controller.signal, atQuit: (fn) => (last = fn) })) ?? EXIT.ok;
   } catch (err) {
     status = report(name, controller.signal.aborted ? (controller.signal.reason ?? err) : err);
   }

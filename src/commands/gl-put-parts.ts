@@ -6,7 +6,7 @@ import { ThrottleGate } from '../aws/throttle-gate.js';
 import { commandLine } from '../cli/args.js';
 import { runCommand, warn } from '../cli/run.js';
 import { wholeNumberOption } from '../cli/whole-number.js';
-import { PipesError, UsageError } from '../errors.js';
+import { InterruptedError, PipesError, UsageError } from '../errors.js';
 import { descriptionProblem } from '../records/limits.js';
 import { readUploadStream } from '../records/upload-stream.js';
 import { RecordWriter } from '../records/writer.js';
@@ -14,13 +14,14 @@ import { JOURNAL_VERSION, Journal, type JournalState } from '../upload/journal.j
 import { UploadReporter } from '../upload/progress.js';
 import { UploadRequests } from '../upload/requests.js';
 import { putArchives, UploadStopped } from '../upload/uploader.js';
+import { checkVaultName } from '../vault/vaults.js';
 
 const NAME = 'gl-put-parts';
 const MAX_CONCURRENCY = 64;
 
 await runCommand(
   NAME,
-  async ({ signal }) => {
+  async ({ signal, atQuit }) => {
     const args = process.argv.slice(2);
     const argv = await commandLine(
       NAME,
@@ -45,6 +46,7 @@ await runCommand(
       .option('progress', { type: 'boolean', default: false, describe: 'show progress on stderr even when it is not a terminal' })
       .parseAsync();
 
+    checkVaultName(argv.vault);
     if (argv.resume && argv.journal === undefined) throw new UsageError('--resume needs --journal FILE: the journal of the run to continue');
     const template = argv.description;
     if (template !== undefined) {
@@ -67,7 +69,10 @@ await runCommand(
     let previous: JournalState | undefined;
     if (argv.journal !== undefined) {
       ({ journal, previous } = await Journal.open(argv.journal));
-      if (!argv.resume && !previous.empty && !previous.finished) {
+      // A run to continue began some archive and did not finish. A finished one has nothing
+      // left: --resume then begins a new run, so that a script may pass it every time.
+      const resuming = !previous.finished && previous.archives.length > 0;
+      if (!argv.resume && resuming) {
         await journal.close();
         throw new PipesError(
           'UNFINISHED_JOURNAL',
@@ -76,16 +81,26 @@ await runCommand(
       }
       // A vault is its name in a region: the same name elsewhere holds none of the run's archives.
       const theirs = { vault: previous.vault ?? argv.vault, region: previous.region ?? region };
-      if (argv.resume && (theirs.vault !== argv.vault || theirs.region !== region)) {
+      if (resuming && (theirs.vault !== argv.vault || theirs.region !== region)) {
         await journal.close();
         throw new UsageError(`--resume: the run in ${argv.journal} stored into vault "${theirs.vault}" in ${theirs.region}, not "${argv.vault}" in ${region}`);
       }
-      const resuming = argv.resume && !previous.empty;
+      if (argv.resume && previous.finished) warn(NAME, `journal ${argv.journal}: its last run finished; starting a new one`);
       if (!resuming) previous = undefined;
-      await journal.append({ step: resuming ? 'resume' : 'start', v: JOURNAL_VERSION, vault: argv.vault, region, argv: args, pid: process.pid });
+      await journal.append({ step: resuming ? 'resume' : 'start', v: JOURNAL_VERSION, vault: argv.vault, region, argv: args, pid: process.pid }).catch(async (err: unknown) => {
+        await journal!.close();
+        throw err;
+      });
+      atQuit(() => {
+        journal!.releaseLockNow();
+        warn(NAME, `requests on the wire were abandoned; the journal ${argv.journal} has every step acknowledged before: to continue, run the same pipeline again ending in: ${resumeCommand(args)}`);
+      });
     }
 
     const reporter = new UploadReporter(process.stderr, { progress: argv.progress || process.stderr.isTTY === true, tty: process.stderr.isTTY === true, name: NAME });
+    signal.addEventListener('abort', () => {
+      if (signal.reason instanceof InterruptedError) reporter.warning(`${signal.reason.message}: stopping once the requests on the wire are answered (again to quit at once)`);
+    });
     const requests = new UploadRequests({ client, vault: argv.vault, gate: new ThrottleGate(argv.concurrency), onRetry: (event) => reporter.retry(event) });
     const ledger = new RecordWriter(process.stdout);
     try {
@@ -104,14 +119,17 @@ await runCommand(
         signal,
         observer: reporter,
       });
+      // Most often the command before failed, and a pipeline without pipefail would not say so.
+      if (result.archives === 0) throw new PipesError('EMPTY_INPUT', 'no upload records on stdin: nothing stored');
       await journal?.append({ step: 'done', archives: result.archives });
-      if (result.archives === 0) reporter.warning('no upload records on stdin: nothing stored');
     } catch (err) {
       if (!(err instanceof UploadStopped)) throw err;
       reporter.close();
       await journal?.append({ step: 'stopped', reason: err.message }).catch(() => {});
       warn(NAME, err.message);
-      if (journal) warn(NAME, `to continue, run the same pipeline again ending in: ${resumeCommand(args)}`);
+      if (journal && err.code === 'INPUT_CHANGED') {
+        warn(NAME, `this input is not the one the run in ${journal.path} began with: run that pipeline again with --resume, or remove ${journal.path} to start over`);
+      } else if (journal) warn(NAME, `to continue, run the same pipeline again ending in: ${resumeCommand(args)}`);
       else if (err.exitCode === 130) warn(NAME, 'a run with --journal FILE can be resumed after an interruption');
       return err.exitCode;
     } finally {

@@ -7,11 +7,14 @@
 // place), and a dead owner's lock is never removed, only replaced in one rename by the one taker
 // that holds `PATH.stale-PID` (itself a lock of this kind).
 
+import { rmSync } from 'node:fs';
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface PidLock {
   release(): Promise<void>;
+  /** For a process about to exit at once, with no time to wait. */
+  releaseNow(): void;
 }
 
 /** Thrown when a running process holds the lock. */
@@ -26,7 +29,7 @@ export class LockedError extends Error {
 
 export async function takePidLock(path: string): Promise<PidLock> {
   await claim(path);
-  return { release: () => rm(path, { force: true }) };
+  return { release: () => rm(path, { force: true }), releaseNow: () => rmSync(path, { force: true }) };
 }
 
 /** Makes the lock file `path` hold this process's pid, unless a running process holds it. */

@@ -14,7 +14,7 @@
 //
 // `archive` counts the archives of the input stream from 0. Every line also carries `time`.
 
-import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { open, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LockedError, takePidLock, type PidLock } from '../fs/pid-lock.js';
 import { PipesError } from '../errors.js';
@@ -155,11 +155,15 @@ export function readJournal(text: string, source: string): JournalState {
 /** Appends steps to a journal file, each fsynced before append() resolves. */
 export class Journal {
   private tail: Promise<void> = Promise.resolve();
+  /** The first step that failed: every later one fails with it (the file ends at the step before). */
+  private failure: PipesError | undefined;
 
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
     private readonly lock: PidLock,
+    /** Bytes of whole steps in the file. */
+    private size: number,
   ) {}
 
   /**
@@ -168,6 +172,12 @@ export class Journal {
    * writer's pid until close() (two runs of one cron job must not interleave their steps).
    */
   static async open(path: string): Promise<{ journal: Journal; previous: JournalState }> {
+    // Checked before the lock is taken: a FIFO would block the read below, a device never ends.
+    const stats = await stat(path).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw journalError(path, err);
+    });
+    if (stats && !stats.isFile()) throw new PipesError('JOURNAL', `journal ${path}: not a regular file`);
     const lock = await takePidLock(`${path}.lock`).catch((err: unknown) => {
       if (err instanceof LockedError) {
         throw new PipesError('JOURNAL_IN_USE', `journal ${path} is in use by another gl-put-parts (pid ${err.owner}); wait for it to end, or if no such process runs, remove ${err.path}`);
@@ -191,7 +201,7 @@ export class Journal {
       });
       // A new file must survive a crash too: its directory entry is flushed once.
       if (text === '') await syncDirectory(dirname(path));
-      return { journal: new Journal(path, handle, lock), previous };
+      return { journal: new Journal(path, handle, lock, (await handle.stat()).size), previous };
     } catch (err) {
       await lock.release();
       throw err;
@@ -202,15 +212,27 @@ export class Journal {
   append(step: JournalStep): Promise<void> {
     // `step` first: readJournal knows a torn last line by how a step begins.
     const { step: name, ...fields } = step;
-    const line = `${JSON.stringify({ step: name, ...fields, time: new Date().toISOString() })}\n`;
+    const line = Buffer.from(`${JSON.stringify({ step: name, ...fields, time: new Date().toISOString() })}\n`);
     const written = this.tail.then(async () => {
-      await this.handle.write(line);
-      await this.handle.datasync();
+      if (this.failure) throw this.failure;
+      try {
+        // A write can be short (a full disk, a file size limit) and say so only by its count.
+        for (let at = 0; at < line.length; ) {
+          const { bytesWritten } = await this.handle.write(line, at, line.length - at);
+          if (bytesWritten === 0) throw Object.assign(new Error('nothing written'), { code: 'EIO' });
+          at += bytesWritten;
+        }
+        await this.handle.datasync();
+        this.size += line.length;
+      } catch (err) {
+        this.failure = journalError(this.path, err);
+        // The step did not count: none of it may stay behind for a later step to follow.
+        await this.handle.truncate(this.size).catch(() => {});
+        throw this.failure;
+      }
     });
     this.tail = written.catch(() => {});
-    return written.catch((err: unknown) => {
-      throw journalError(this.path, err);
-    });
+    return written;
   }
 
   async close(): Promise<void> {
@@ -218,11 +240,16 @@ export class Journal {
     await this.handle.close();
     await this.lock.release();
   }
+
+  /** For a process about to exit at once: gives up the lock without waiting for anything. */
+  releaseLockNow(): void {
+    this.lock.releaseNow();
+  }
 }
 
 function journalError(path: string, err: unknown): PipesError {
   const code = (err as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOSPC' ? 'no space left on the device' : (err as Error).message;
+  const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOSPC' ? 'no space left on the device' : code === 'EFBIG' ? 'file too large' : (err as Error).message;
   return new PipesError('JOURNAL', `journal ${path}: ${why}`, { cause: err });
 }
 

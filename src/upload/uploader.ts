@@ -271,6 +271,7 @@ class ArchiveUploader {
         this.source,
         archive.line,
         `archive ${archive.ordinal} of the input has ${what} ${JSON.stringify(ours)}, but the journal's archive ${archive.ordinal} has ${JSON.stringify(earlier)}: is this the same pipeline?`,
+        'INPUT_CHANGED',
       );
     if (theirs.name !== undefined && theirs.name !== upload.name) throw mismatch('name', upload.name, theirs.name);
     if (previous.partSize !== undefined && previous.partSize !== upload.partSize) throw mismatch('part size', upload.partSize, previous.partSize);
@@ -294,10 +295,10 @@ class ArchiveUploader {
       return;
     }
     if (listed.partSize !== upload.partSize) {
-      throw new InputError(this.source, archive.line, `archive "${upload.name}": upload ID ${uploadId} has part size ${listed.partSize}, the input ${upload.partSize}`);
+      throw new InputError(this.source, archive.line, `archive "${upload.name}": upload ID ${uploadId} has part size ${listed.partSize}, the input ${upload.partSize}`, 'INPUT_CHANGED');
     }
     if (listed.description !== archive.description) {
-      throw new InputError(this.source, archive.line, `archive "${upload.name}": upload ID ${uploadId} was begun with description ${JSON.stringify(listed.description)}, this run's is ${JSON.stringify(archive.description)}`);
+      throw new InputError(this.source, archive.line, `archive "${upload.name}": upload ID ${uploadId} was begun with description ${JSON.stringify(listed.description)}, this run's is ${JSON.stringify(archive.description)}`, 'INPUT_CHANGED');
     }
     archive.uploadId = uploadId;
     archive.partsStored = listed.parts.length;
@@ -445,7 +446,10 @@ class ArchiveUploader {
       );
     }
     const record = ledgerRecord(this.requests.vault, upload, archive.description, stored.archiveId, treeHash, size);
-    await journal?.append({ step: 'completed', archive: ordinal, uploadId, record });
+    // No ledger line the journal does not know of: a resume would write it a second time.
+    await journal?.append({ step: 'completed', archive: ordinal, uploadId, record }).catch((err: unknown) => {
+      throw new LedgerNotWritten(record, err, false);
+    });
     await this.writeRecord(ordinal, record);
   }
 
@@ -455,14 +459,21 @@ class ArchiveUploader {
     } catch (err) {
       throw new LedgerNotWritten(record, err, this.options.journal !== undefined);
     }
-    await this.options.journal?.append({ step: 'written', archive: ordinal, archiveId: record.archiveId });
+    await this.options.journal?.append({ step: 'written', archive: ordinal, archiveId: record.archiveId }).catch((err: Error) => {
+      throw new PipesError(
+        'JOURNAL',
+        `${err.message}; the ledger record of archive "${record.name}" was written, but the journal could not say so: a --resume writes it again (archive ID ${record.archiveId})`,
+        { cause: err },
+      );
+    });
     this.result.written++;
     this.options.observer?.archiveStored?.(record, { written: true });
   }
 
   /**
    * A resumed run whose input ended before some archive the journal knows of. An archive stored
-   * without its ledger line gets it now: the vault holds it, whatever the input has become.
+   * without its ledger line gets it now: the vault holds it, whatever the input has become. One
+   * begun and not finished means this is not the run's input: an error, and the run stays open.
    */
   private async finishUnreachedArchives(): Promise<void> {
     for (const earlier of this.options.previous?.archives.slice(this.result.archives) ?? []) {
@@ -474,8 +485,10 @@ class ArchiveUploader {
         await this.writeRecord(earlier.archive, earlier.completed);
         continue;
       }
-      const upload = earlier.uploadId ? `; its upload ID ${earlier.uploadId} was left as it is` : '';
-      this.options.observer?.warning?.(`the journal's archive ${earlier.archive} ("${earlier.name}") is not in this input${upload}`);
+      if (earlier.uploadId || earlier.sending) {
+        const what = earlier.uploadId ? `upload ID ${earlier.uploadId} is kept` : 'its UploadArchive got no answer';
+        throw new InputError(this.source, undefined, `the input ended before the journal's archive ${earlier.archive} ("${earlier.name}"), which the earlier run began (${what})`, 'INPUT_CHANGED');
+      }
     }
   }
 

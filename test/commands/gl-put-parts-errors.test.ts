@@ -1,7 +1,8 @@
 // gl-put-parts on bad input and bad setups: one clear line on stderr, a non-zero exit, no
 // archive record, and the multipart upload aborted (or kept, with --journal or --keep-upload).
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { withLocal } from '../helpers/local.js';
@@ -115,9 +116,12 @@ t.test('a closed stdout loses no ledger record: it is on stderr and in the journ
   t.equal(resumed.status, 0, resumed.stderr);
   t.same(records(resumed), [lost], 'the same record, written now');
   t.same(server.requests.slice(from), [], 'without asking Glacier anything');
+  // The run is finished now: nothing is left to continue, so --resume begins a new run.
   const twice = await sh(`gl-chunk --part-size 1MiB ${file} | gl-put-parts --vault v --journal ${journal} --resume`, { env });
   t.equal(twice.status, 0, twice.stderr);
-  t.equal(twice.stdout.length, 0, 'a finished run resumed again writes nothing twice');
+  t.match(twice.stderr, /^gl-put-parts: journal .*j\.ndjson: its last run finished; starting a new one\n$/);
+  const [again] = records(twice);
+  t.not(again.archiveId, lost.archiveId, 'a new archive, and the lost record is not written twice');
 });
 
 t.test('a ledger that cannot be written (disk full) loses no record either: one line on stderr, with the record', async (t) => {
@@ -164,4 +168,68 @@ t.test('a closed stderr: the upload goes on, the ledger is written, the status t
   // A failure with stderr gone still exits non-zero.
   const failed = await sh(`gl-chunk --part-size 1MiB ${files[0]} | gl-put-parts --vault nope 2>&1 >${ledger} | true`, { env });
   t.equal(failed.status, 1, 'an unknown vault: exit 1');
+});
+
+// Most often the command before failed, and without pipefail only gl-put-parts' status is seen.
+t.test('no upload records at all: one line, exit 1', async (t) => {
+  const server = await withLocal(t, { vaults: ['v'] });
+  const journal = join(scratch(t), 'j.ndjson');
+  for (const extra of ['', ` --journal ${quote(journal)}`, ` --journal ${quote(journal)} --resume`]) {
+    const empty = await sh(`gl-chunk /nonexistent 2>/dev/null | gl-put-parts --vault v${extra}`, { env: putEnv(server) });
+    t.equal(empty.status, 1, extra);
+    t.equal(empty.stderr, 'gl-put-parts: no upload records on stdin: nothing stored\n', extra);
+    t.equal(empty.stdout.length, 0);
+  }
+  t.notOk(readFileSync(journal, 'utf8').includes('"step":"done"'), 'no run is said to be done');
+});
+
+t.test('a vault name Glacier cannot have is a usage error before anything is sent', async (t) => {
+  const server = await withLocal(t, { vaults: ['v'] });
+  const file = quote(writeFile(scratch(t), 'in.bin', seededBytes(10, 6)));
+  for (const name of ['', 'v/../w', 'w?x', 'x'.repeat(256)]) {
+    const from = server.requests.length;
+    const result = await sh(`gl-chunk ${file} | gl-put-parts --vault ${quote(name)}`, { env: putEnv(server) });
+    t.equal(result.status, 2, name);
+    t.equal(result.stderr, `gl-put-parts: "${name}" is not a vault name: 1 to 255 characters from a-z, A-Z, 0-9, '_', '-' and '.'\n`, name);
+    t.equal(server.requests.length, from, `${name}: nothing sent`);
+  }
+});
+
+t.test('a journal that is not a regular file is refused at once, and no lock is left', async (t) => {
+  const server = await withLocal(t, { vaults: ['v'] });
+  const dir = scratch(t);
+  const file = quote(writeFile(dir, 'in.bin', seededBytes(10, 8)));
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const device = join(dir, 'null');
+  symlinkSync('/dev/null', device);
+  for (const journal of [fifo, device, dir]) {
+    const result = await sh(`gl-chunk ${file} | timeout -s KILL 20 gl-put-parts --vault v --journal ${quote(journal)}`, { env: putEnv(server) });
+    t.equal(result.status, 1, journal);
+    t.equal(result.stderr, `gl-put-parts: journal ${journal}: not a regular file\n`, journal);
+    t.notOk(existsSync(`${journal}.lock`), `${journal}: no lock`);
+  }
+});
+
+// A write cut short by a file size limit (or a full disk) returns a count, not an error.
+t.test('a journal step cut short stops the run before the ledger line it would vouch for', async (t) => {
+  const server = await withLocal(t, { vaults: ['v'] });
+  const dir = scratch(t);
+  // The description makes the `completed` step long enough to cross the 1 KiB limit.
+  const file = quote(writeFile(dir, 'in.bin', seededBytes(3000, 9)));
+  const journal = join(dir, 'j.ndjson');
+  const chunk = `gl-chunk --description ${'d'.repeat(400)} ${file}`;
+  const limited = await sh(`${chunk} | (ulimit -f 1; exec gl-put-parts --vault v --journal ${quote(journal)}) | cat`, { env: putEnv(server) });
+  t.equal(limited.status, 1, limited.stderr);
+  t.equal(limited.stdout.length, 0, 'no ledger line the journal does not know of');
+  const lines = limited.stderr.trimEnd().split('\n');
+  t.match(lines[0], /^gl-put-parts: archive ".*in\.bin" is stored, but its ledger record could not be written \(journal .*j\.ndjson: file too large\): \{"type":"archive".*\}$/);
+  const text = readFileSync(journal, 'utf8');
+  t.ok(text.endsWith('\n'), 'the journal ends on a whole step');
+  t.same(text.trimEnd().split('\n').map((line) => (JSON.parse(line) as { step: string }).step), ['start', 'sending'], 'the step cut short was taken back');
+
+  const resumed = await sh(`${chunk} | gl-put-parts --vault v --journal ${quote(journal)} --resume`, { env: putEnv(server) });
+  t.equal(resumed.status, 0, resumed.stderr);
+  t.match(resumed.stderr, /the earlier run's UploadArchive got no answer, so the vault may hold that archive without a ledger record/);
+  t.equal(records(resumed).length, 1, 'one ledger line in all');
 });

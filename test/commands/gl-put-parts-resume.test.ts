@@ -2,7 +2,8 @@
 // --resume: the upload is continued, no part Glacier acknowledged is sent again, the bytes come
 // back right; a producer whose bytes changed is an error naming the part, and nothing is overwritten.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import type { LocalServer } from '../../src/local/index.js';
@@ -92,9 +93,10 @@ t.test('Ctrl-C stops cleanly, prints the command that resumes, and --resume fini
   t.equal(stopped.result.status, 130, 'exit status 130');
   t.equal(stopped.result.stdout.length, 0);
   const lines = stopped.result.stderr.trimEnd().split('\n');
-  t.match(lines[0], /^gl-put-parts: interrupted by SIGINT; upload ID \S+ of "data\.bin" kept \(\d+ part\(s\) stored; the journal .*upload\.journal has it\)$/);
-  t.equal(lines[1], `gl-put-parts: to continue, run the same pipeline again ending in: ${putParts} --resume`);
-  t.equal(lines.length, 2);
+  t.equal(lines[0], 'gl-put-parts: interrupted by SIGINT: stopping once the requests on the wire are answered (again to quit at once)', 'said at once');
+  t.match(lines[1], /^gl-put-parts: interrupted by SIGINT; upload ID \S+ of "data\.bin" kept \(\d+ part\(s\) stored; the journal .*upload\.journal has it\)$/);
+  t.equal(lines[2], `gl-put-parts: to continue, run the same pipeline again ending in: ${putParts} --resume`);
+  t.equal(lines.length, 3);
 
   const steps = journalSteps(journal);
   t.equal(steps.at(-1)!.step, 'stopped', 'the journal says the run stopped');
@@ -152,6 +154,10 @@ t.test('--resume with a journal of another vault, by name or by region, is refus
   const first = await put('--vault v');
   t.equal(first.status, 0, first.stderr);
   t.match(journalSteps(journal)[0], { step: 'start', vault: 'v', region: 'us-east-1' });
+  // As if killed just before its last step: the run is not finished, so --resume would continue it.
+  const steps = readFileSync(journal, 'utf8').trimEnd().split('\n');
+  t.match(JSON.parse(steps.pop()!), { step: 'done' });
+  writeFileSync(journal, `${steps.join('\n')}\n`);
 
   for (const [flags, message] of [
     ['--vault w --resume', `gl-put-parts: --resume: the run in ${journal} stored into vault "v" in us-east-1, not "w" in us-east-1\n`],
@@ -164,7 +170,7 @@ t.test('--resume with a journal of another vault, by name or by region, is refus
     t.equal(other.stdout.length, 0);
     t.same(server.requests.slice(from), [], `${flags}: nothing sent`);
   }
-  t.equal(journalSteps(journal).at(-1)!.step, 'done', 'the journal is as the finished run left it');
+  t.equal(journalSteps(journal).at(-1)!.step, 'written', 'the journal is as the run left it');
 });
 
 t.test('a record the earlier run could not write is written by --resume, also when the input stops before its archive', async (t) => {
@@ -187,5 +193,79 @@ t.test('a record the earlier run could not write is written by --resume, also wh
   t.same(records(resumed), [lost], 'the record b had no line for');
   t.match(resumed.stderr, /the journal's archive 1 \(".*b\.bin"\) is not in this input; its ledger record, which the earlier run could not write, is written now/);
   const again = await put([a], ' --resume');
-  t.equal(again.stdout.length, 0, 'and only once');
+  t.equal(again.status, 0, again.stderr);
+  t.notOk(records(again).some((record) => record.archiveId === lost.archiveId), 'and only once: the finished run is not resumed again');
+});
+
+t.test('a second Ctrl-C quits at once: it says how to resume, and leaves no lock behind', async (t) => {
+  // Parts take 10 s to be answered, so the first Ctrl-C has requests on the wire to wait for.
+  const server = await withLocal(t, { faults: 'UploadMultipartPart:latency=10s', vaults: ['v'] });
+  const dir = scratch(t);
+  const data = writeFile(dir, 'data.bin', seededBytes(4 * MiB, 21));
+  const journal = join(dir, 'upload.journal');
+  const putParts = `gl-put-parts --vault v --concurrency 2 --journal ${journal}`;
+  const pidFile = join(dir, 'pid');
+  const started = Date.now();
+  const running = sh(`gl-chunk --part-size 1MiB ${quote(data)} | ${putParts} &\necho $! > ${quote(pidFile)}\nwait $!`, { env: putEnv(server) });
+  // Parts go out as soon as the upload is begun.
+  while (!(existsSync(journal) && readFileSync(journal, 'utf8').includes('"step":"initiated"'))) await sleep(20);
+  await sleep(200);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  process.kill(pid, 'SIGINT');
+  await sleep(300);
+  process.kill(pid, 'SIGINT');
+  const result = await running;
+  t.ok(Date.now() - started < 6000, 'without waiting for the parts on the wire');
+  t.equal(result.status, 130);
+  t.same(result.stderr.trimEnd().split('\n'), [
+    'gl-put-parts: interrupted by SIGINT: stopping once the requests on the wire are answered (again to quit at once)',
+    'gl-put-parts: interrupted again by SIGINT: quitting at once',
+    `gl-put-parts: requests on the wire were abandoned; the journal ${journal} has every step acknowledged before: to continue, run the same pipeline again ending in: ${putParts} --resume`,
+  ]);
+  t.notOk(existsSync(`${journal}.lock`), 'the journal is free for the resume');
+});
+
+t.test('--resume with an input that ends before an archive the earlier run began: an error, and the journal still holds the run', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const dir = scratch(t);
+  const [a, b] = [writeFile(dir, 'a.bin', seededBytes(2 * MiB, 22)), writeFile(dir, 'b.bin', seededBytes(3 * MiB, 23))];
+  const journal = join(dir, 'upload.journal');
+  const put = (input: string, tail = '') => sh(`${input} | gl-put-parts --vault v --journal ${quote(journal)}${tail}`, { env: putEnv(server) });
+  const both = `gl-chunk --part-size 1MiB ${quote(a)} ${quote(b)}`;
+
+  // b is begun and cut off: its upload is kept for a resume.
+  const cut = await put(`${both} | head -n -1`);
+  t.equal(cut.status, 1, cut.stderr);
+  const uploadId = journalSteps(journal).filter((step) => step.step === 'initiated').at(-1)!.uploadId as string;
+
+  for (const input of [`gl-chunk --part-size 1MiB ${quote(a)}`, 'true']) {
+    const short = await put(input, ' --resume');
+    t.equal(short.status, 1, input);
+    t.same(short.stderr.trimEnd().split('\n'), [
+      `gl-put-parts: stdin: the input ended before the journal's archive 1 ("${b}"), which the earlier run began (upload ID ${uploadId} is kept)`,
+      `gl-put-parts: this input is not the one the run in ${journal} began with: run that pipeline again with --resume, or remove ${journal} to start over`,
+    ], input);
+    t.equal(short.stdout.length, 0, `${input}: no record`);
+  }
+  t.notOk(journalSteps(journal).some((step) => step.step === 'done'), 'the run is not marked done');
+  const resumed = await put(both, ' --resume');
+  t.equal(resumed.status, 0, resumed.stderr);
+  t.match(records(resumed), [{ name: b }], 'the whole input finishes the run');
+});
+
+t.test('--resume on a journal whose run finished begins a new run, whatever the input (a script may always pass it)', async (t) => {
+  const server = await withLocal(t);
+  await createVault(server, 'v');
+  const dir = scratch(t);
+  const journal = join(dir, 'upload.journal');
+  const put = (name: string, seed: number) => sh(`gl-chunk --part-size 1MiB ${quote(writeFile(dir, name, seededBytes(2 * MiB, seed)))} | gl-put-parts --vault v --journal ${quote(journal)} --resume`, { env: putEnv(server) });
+  const monday = await put('monday.bin', 24);
+  t.equal(monday.status, 0, monday.stderr);
+  t.equal(monday.stderr, '');
+  const tuesday = await put('tuesday.bin', 25);
+  t.equal(tuesday.status, 0, tuesday.stderr);
+  t.equal(tuesday.stderr, `gl-put-parts: journal ${journal}: its last run finished; starting a new one\n`);
+  t.match(records(tuesday), [{ name: /tuesday\.bin$/ }]);
+  t.same(journalSteps(journal).filter((step) => step.step === 'start' || step.step === 'resume').map((step) => step.step), ['start', 'start']);
 });
